@@ -1,0 +1,12 @@
+// `kubeql api`: one API replica against shared PostgreSQL and Redis.
+import { startApi } from '../src/api/start.js';
+import { checkPostgres, checkRedis } from '../src/infra/connect.js';
+import { requireUrls, type ProcessContext } from '../src/process/main.js';
+
+export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
+  const { databaseUrl, redisUrl } = requireUrls(config, 'kubeql api');
+  await checkPostgres(databaseUrl);
+  await checkRedis(redisUrl);
+  const api = await startApi({ host: config.host, port: config.port, databaseUrl, redisUrl, log });
+  lifecycle.add('api', api.stop);
+}

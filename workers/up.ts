@@ -1,0 +1,46 @@
+// `kubeql up`: the whole cluster in one process, for development.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pino } from 'pino';
+import { startApi } from '../src/api/start.js';
+import { ensureAdminKubeconfig } from '../src/auth/admin-credentials.js';
+import type { Config } from '../src/config.js';
+import { migrate } from '../src/db/migrate.js';
+import { startBackingServices } from '../src/infra/backing-services.js';
+import { createLogger, type Logger } from '../src/log.js';
+import type { ProcessContext } from '../src/process/main.js';
+import { StartupError } from '../src/startup-error.js';
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** `up` keeps the terminal for the banner; the log goes to dataDir/kubeql.log. */
+export function upLogger(config: Config): Logger {
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.accessSync(config.dataDir, fs.constants.W_OK);
+  } catch (err) {
+    throw new StartupError(`data directory ${config.dataDir} cannot be written (${(err as Error).message}); set KUBEQL_DATA_DIR to a writable directory`);
+  }
+  return createLogger(config.logLevel, pino.destination({ dest: path.join(config.dataDir, 'kubeql.log'), sync: false }));
+}
+
+export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
+  const services = await startBackingServices(config, log, lifecycle, say);
+  const applied = await migrate(services.databaseUrl, log);
+  if (applied.length > 0) say(`Applied ${applied.length} migration(s).`);
+  const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log });
+  lifecycle.add('api', api.stop);
+  const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, config.apiUrl);
+  // Scheduler, controller manager and node agent join here as they are built
+  // (issues #6, #7, #8); each will run in this process like the API.
+  say('');
+  say(`kubeql is up (cluster "${config.defaultCluster}"). Stop with Ctrl-C; data stays in ${config.dataDir}.`);
+  say(`  API:      ${config.apiUrl}`);
+  say(`  GraphQL:  ${config.apiUrl}/graphql`);
+  say(`  Log:      ${path.join(config.dataDir, 'kubeql.log')}`);
+  say('');
+  say(`  export KUBECONFIG=${kubeconfig}`);
+  say('  kubectl version');
+  say('');
+  lifecycle.add('banner', async () => say('kubeql stopped.'));
+}
