@@ -1,6 +1,7 @@
 import { runProcess, type ProcessContext } from '../process/main.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
+import { pino } from 'pino';
 
 interface Command {
   summary: string;
@@ -14,6 +15,8 @@ const COMMANDS: Record<string, Command> = {
   controllers: { summary: 'run a controller-manager worker', load: () => import('../../workers/controller-manager.js') },
   'node-agent': { summary: 'run a node agent (kubelet)', load: () => import('../../workers/node-agent.js') },
   migrate: { summary: 'apply database migrations and exit', load: () => import('../../workers/migrate.js') },
+  token: { summary: 'token create [--cluster C] [--kind admin|bootstrap]: print a new credential', load: async () => ({ run: (await import('../../workers/admin.js')).tokenCommand(process.argv.slice(3)) }) },
+  kubeconfig: { summary: 'print an admin kubeconfig [--cluster C] [--server URL]', load: async () => ({ run: (await import('../../workers/admin.js')).kubeconfigCommand(process.argv.slice(3)) }) },
 };
 
 function usage(): string {
@@ -34,4 +37,6 @@ if (command === undefined) {
   process.exit(2);
 }
 const loaded = await command.load();
-await runProcess(name, loaded.run, loaded.logger);
+// Commands that print a result keep stdout for it; their log goes to stderr.
+const quiet = name === 'token' || name === 'kubeconfig' || name === 'migrate';
+await runProcess(name, loaded.run, loaded.logger ?? (quiet ? (config) => createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)) : undefined));

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
+import { hashToken, issueToken, TokenAuthenticator } from '../../src/auth/tokens.js';
+import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
+import { isolatedEnv, runKubeql } from '../helpers/cli.js';
+
+describe('bearer tokens', () => {
+  let prisma: PrismaClient;
+  before(() => {
+    prisma = createPrisma(testDatabaseUrl(), { poolSize: 2 });
+  });
+  after(async () => {
+    await prisma.$disconnect();
+  });
+
+  it('are stored only as a hash', async () => {
+    const cluster = uniqueClusterName();
+    const token = await issueToken(prisma, { cluster, kind: 'admin', username: 'a', groups: ['system:masters'] });
+    const rows = await prisma.token.findMany({ where: { cluster } });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.tokenHash, hashToken(token));
+    assert.ok(!JSON.stringify(rows).includes(token), 'raw token stored');
+  });
+
+  it('authenticate to their cluster and identity; unknown and expired ones do not', async () => {
+    const cluster = uniqueClusterName();
+    const token = await issueToken(prisma, { cluster, kind: 'admin', username: 'alice', groups: ['system:masters'] });
+    const expired = await issueToken(prisma, { cluster, kind: 'admin', username: 'old', groups: [], expiresAt: new Date(Date.now() - 1000) });
+    const auth = new TokenAuthenticator(prisma, 0);
+    assert.deepEqual(await auth.authenticate(token), { cluster, username: 'alice', groups: ['system:masters'], kind: 'admin' });
+    assert.equal(await auth.authenticate(`${token}x`), null);
+    assert.equal(await auth.authenticate(expired), null);
+  });
+
+  it('kubeql token create prints a bootstrap token for the cluster', async () => {
+    const cluster = uniqueClusterName();
+    const result = await runKubeql(['token', 'create', '--kind', 'bootstrap', '--cluster', cluster], isolatedEnv({ DATABASE_URL: testDatabaseUrl() }));
+    assert.equal(result.code, 0, result.stderr);
+    const token = result.stdout.trim();
+    const identity = await new TokenAuthenticator(prisma, 0).authenticate(token);
+    assert.equal(identity?.cluster, cluster);
+    assert.equal(identity?.kind, 'bootstrap');
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readKubeconfigToken } from '../../src/auth/kubeconfig.js';
+import { freePort } from '../../src/infra/ports.js';
+import { isolatedEnv, RunningKubeql } from '../helpers/cli.js';
+import { kubectl, kubectlPath } from '../helpers/kubectl.js';
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function postgresPort(dataDir: string): Promise<number> {
+  // postmaster.pid's fourth line is the port the server listens on.
+  const pid = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
+  return Number(pid.split('\n')[3]);
+}
+
+describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === undefined ? 'kubectl is not on PATH' : false }, () => {
+  let dataDir: string;
+  before(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-up-'));
+    await fs.chmod(dataDir, 0o755);
+  });
+  after(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts a cluster that kubectl reaches, stops cleanly on SIGINT, and keeps its state for the next start', async () => {
+    const port = await freePort();
+    const env = isolatedEnv({ PORT: String(port), KUBEQL_DATA_DIR: dataDir, KUBEQL_NODES: '0' });
+    const first = new RunningKubeql(['up'], env);
+    let pgPort: number;
+    let token: string;
+    try {
+      await first.waitForOutput(/kubectl version/, 120_000);
+      const kubeconfig = path.join(dataDir, 'kubeconfig');
+      assert.match(first.stdout, new RegExp(`API: +http://127\\.0\\.0\\.1:${port}`));
+      assert.match(first.stdout, new RegExp(`GraphQL: +http://127\\.0\\.0\\.1:${port}/graphql`));
+      assert.ok(first.stdout.includes(`export KUBECONFIG=${kubeconfig}`));
+
+      const version = await kubectl(kubeconfig, ['version', '-o', 'json']);
+      assert.equal(version.code, 0, version.stderr);
+      assert.match(version.stdout, /"gitVersion": "v1\.\d+\.\d+-kubeql/);
+      const ready = await kubectl(kubeconfig, ['get', '--raw', '/readyz']);
+      assert.equal(ready.code, 0, ready.stderr);
+      assert.equal(ready.stdout.trim(), 'ok');
+
+      pgPort = await postgresPort(dataDir);
+      assert.equal(await portOpen(pgPort), true);
+      token = (await readKubeconfigToken(kubeconfig))?.token ?? '';
+      assert.match(token, /^kql_/);
+    } finally {
+      assert.equal(await first.stop('SIGINT'), 0, first.stderr);
+    }
+    assert.match(first.stdout, /kubeql stopped\./);
+    assert.equal(await portOpen(port), false, 'API port still open after stop');
+    assert.equal(await portOpen(pgPort), false, 'embedded PostgreSQL still running after stop');
+
+    const second = new RunningKubeql(['up'], env);
+    try {
+      await second.waitForOutput(/kubectl version/, 120_000);
+      assert.doesNotMatch(second.stdout, /Applied \d+ migration/, 'migrations ran again on existing data');
+      // The admin token issued by the first start still authenticates: state survived.
+      const res = await fetch(`http://127.0.0.1:${port}/api`, { headers: { authorization: `Bearer ${token}` } });
+      assert.notEqual(res.status, 401);
+      assert.equal((await readKubeconfigToken(path.join(dataDir, 'kubeconfig')))?.token, token);
+    } finally {
+      assert.equal(await second.stop('SIGTERM'), 0, second.stderr);
+    }
+  });
+});
