@@ -7,6 +7,6 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const { databaseUrl, redisUrl } = requireUrls(config, 'kubeql api');
   await checkPostgres(databaseUrl);
   await checkRedis(redisUrl);
-  const api = await startApi({ host: config.host, port: config.port, databaseUrl, redisUrl, log });
+  const api = await startApi({ host: config.host, port: config.port, databaseUrl, redisUrl, log, development: config.development });
   lifecycle.add('api', api.stop);
 }

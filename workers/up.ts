@@ -28,7 +28,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const services = await startBackingServices(config, log, lifecycle, say);
   const applied = await migrate(services.databaseUrl, log);
   if (applied.length > 0) say(`Applied ${applied.length} migration(s).`);
-  const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log });
+  const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, development: config.development });
   lifecycle.add('api', api.stop);
   const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, config.apiUrl);
   // Scheduler, controller manager and node agent join here as they are built

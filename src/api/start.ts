@@ -3,6 +3,8 @@ import { TokenAuthenticator } from '../auth/tokens.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
 import { listen } from '../infra/ports.js';
 import type { Logger } from '../log.js';
+import { startGraphql } from './graphql/server.js';
+import { createGraphqlSchema } from './graphql/schema.js';
 import { registerHealth } from './health.js';
 import { createApiServer } from './server.js';
 import type { Router } from './http/router.js';
@@ -14,6 +16,8 @@ export interface ApiOptions {
   databaseUrl: string;
   redisUrl: string;
   log: Logger;
+  /** GraphQL introspection and landing page. @defaultValue true */
+  development?: boolean;
 }
 
 export interface RunningApi {
@@ -29,16 +33,19 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const prisma = createPrisma(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  const { server, router } = createApiServer({ authenticator: new TokenAuthenticator(prisma), log });
+  const authenticator = new TokenAuthenticator(prisma);
+  const { server, router } = createApiServer({ authenticator, log });
   registerHealth(router, [
     { name: 'postgres', check: async () => void (await prisma.$queryRaw`SELECT 1`) },
     { name: 'redis', check: async () => void (await redis.ping()) },
   ]);
   registerVersion(router);
+  const graphql = await startGraphql({ schema: createGraphqlSchema(), router, httpServer: server, authenticator, log, development: options.development ?? true });
   let port: number;
   try {
     port = await listen(server, options.host, options.port);
   } catch (err) {
+    await graphql.stop();
     redis.disconnect();
     await prisma.$disconnect();
     throw err;
@@ -55,6 +62,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
         // Long-running requests (watches) are cut after a short grace.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      await graphql.stop();
       redis.disconnect();
       await prisma.$disconnect();
     },

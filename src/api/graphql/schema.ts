@@ -1,0 +1,42 @@
+import { makeExecutableSchemaFromModules, type GraphqlModule, type GraphSchema } from './modules.js';
+import { versionInfo } from '../version.js';
+import type { GraphqlContext } from './context.js';
+
+// The base of the schema: scalars and the root fields every build has. Feature
+// modules (objects, relationships, mutations, subscriptions) extend it.
+const base: GraphqlModule = {
+  typeDefs: /* GraphQL */ `
+    "Any JSON value (Kubernetes objects, raw fields)."
+    scalar JSON
+
+    "The Kubernetes version this API serves, as /version reports it."
+    type Version {
+      major: String!
+      minor: String!
+      gitVersion: String!
+      platform: String!
+    }
+
+    "Who the caller is and which cluster the request acts on."
+    type Viewer {
+      username: String!
+      groups: [String!]!
+      cluster: String!
+    }
+
+    type Query {
+      version: Version!
+      viewer: Viewer!
+    }
+  `,
+  resolvers: {
+    Query: {
+      version: () => versionInfo(),
+      viewer: (_: unknown, __: unknown, ctx: GraphqlContext) => ({ username: ctx.identity.username, groups: ctx.identity.groups, cluster: ctx.cluster }),
+    },
+  },
+};
+
+export function createGraphqlSchema(modules: GraphqlModule[] = []): GraphSchema {
+  return makeExecutableSchemaFromModules([base, ...modules]);
+}

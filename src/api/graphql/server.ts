@@ -1,0 +1,174 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { execute, GraphQLError, parse, specifiedRules, subscribe, validate, type GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Identity, TokenAuthenticator } from '../../auth/tokens.js';
+import type { Logger } from '../../log.js';
+import { authenticate, resolveCluster, splitClusterPrefix } from '../authn.js';
+import { ApiError, toApiError, unauthorized } from '../errors.js';
+import { parseJson, readBody } from '../http/body.js';
+import type { RequestContext } from '../http/context.js';
+import type { Router } from '../http/router.js';
+import type { GraphqlContext } from './context.js';
+import { formatGraphqlError, graphqlError } from './errors.js';
+import { DEFAULT_LIMITS, operationLimitsRule, type GraphqlLimits } from './limits.js';
+
+export interface GraphqlServerOptions {
+  schema: GraphQLSchema;
+  router: Router;
+  httpServer: http.Server;
+  authenticator: TokenAuthenticator;
+  log: Logger;
+  /** Introspection and the Apollo Sandbox landing page. */
+  development: boolean;
+  limits?: Partial<GraphqlLimits>;
+}
+
+export interface RunningGraphql {
+  stop(): Promise<void>;
+}
+
+const GRAPHQL_PATH = '/graphql';
+
+function headerMap(req: http.IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/**
+ * GraphQL on the API's own server and port: queries and mutations through
+ * Apollo Server at /graphql (and /clusters/{c}/graphql), subscriptions over
+ * graphql-ws on the same paths. Authentication and cluster scoping are the
+ * REST pipeline's (src/api/authn.ts), for HTTP and for every WebSocket.
+ */
+export async function startGraphql(options: GraphqlServerOptions): Promise<RunningGraphql> {
+  const limits: GraphqlLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log.child({ component: 'graphql' });
+  const limitsRule = operationLimitsRule(limits);
+  const apollo = new ApolloServer<GraphqlContext>({
+    schema: options.schema,
+    introspection: options.development,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [limitsRule],
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatGraphqlError(formatted, error, (err) => log.error({ err }, 'resolver failed')),
+    plugins: [options.development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  async function handle(ctx: RequestContext): Promise<void> {
+    if (ctx.identity === null) throw unauthorized();
+    const identity = ctx.identity;
+    let body: unknown;
+    if (ctx.req.method === 'POST') {
+      const raw = await readBody(ctx.req);
+      body = raw.length === 0 ? {} : parseJson(raw);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new ApiError(504, 'Timeout', `the GraphQL request did not finish within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+    ctx.res.on('close', () => controller.abort());
+    try {
+      const response = await Promise.race([
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: ctx.req.method ?? 'GET', headers: headerMap(ctx.req), search: ctx.url.search, body },
+          context: async () => ({ cluster: ctx.cluster, identity, log: ctx.log, signal: controller.signal }),
+        }),
+        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })),
+      ]);
+      for (const [name, value] of response.headers) ctx.res.setHeader(name, value);
+      ctx.res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        ctx.res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) ctx.res.write(chunk);
+        ctx.res.end();
+      }
+    } catch (err) {
+      const apiError = toApiError(err);
+      ctx.res.writeHead(apiError.code, { 'content-type': 'application/json' });
+      ctx.res.end(JSON.stringify({ errors: [graphqlError(apiError).toJSON()] }));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  options.router.add('POST', GRAPHQL_PATH, handle);
+  options.router.add('GET', GRAPHQL_PATH, handle);
+
+  // Subscriptions: graphql-ws runs them outside Apollo's plugins, so the same
+  // authentication, cluster scoping and limits are applied here explicitly.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  interface SocketExtra extends Record<PropertyKey, unknown> {
+    request: http.IncomingMessage;
+    cluster?: string;
+    identity?: Identity;
+    controller?: AbortController;
+  }
+  const disposable = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      schema: options.schema,
+      execute,
+      subscribe,
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as unknown as SocketExtra;
+        const { explicitCluster } = splitClusterPrefix(new URL(extra.request.url ?? '/', 'http://localhost').pathname);
+        const fromParams = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = typeof fromParams === 'string' ? fromParams : extra.request.headers.authorization;
+        try {
+          const identity = await authenticate(options.authenticator, authorization);
+          if (identity === null) return false;
+          extra.cluster = resolveCluster(identity, explicitCluster);
+          extra.identity = identity;
+          extra.controller = new AbortController();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        (ctx.extra as unknown as SocketExtra).controller?.abort();
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        // Same parse limits and validation rules as HTTP operations.
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+        }
+        const errors = validate(options.schema, document, [...specifiedRules, limitsRule]);
+        if (errors.length > 0) return errors;
+        const extra = ctx.extra as unknown as SocketExtra;
+        const contextValue: GraphqlContext = { cluster: extra.cluster ?? '', identity: extra.identity as Identity, log, signal: (extra.controller ?? new AbortController()).signal };
+        return { schema: options.schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphqlError(e.toJSON(), e, (err) => log.error({ err }, 'subscription failed'))) as never,
+    },
+    wss,
+  );
+
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const { path } = splitClusterPrefix(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (path !== GRAPHQL_PATH) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  options.httpServer.on('upgrade', onUpgrade);
+
+  return {
+    async stop() {
+      options.httpServer.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.terminate();
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
