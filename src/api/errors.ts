@@ -1,6 +1,8 @@
 // The one place where failures become Kubernetes API errors. REST writes them
 // as metav1.Status bodies; GraphQL puts the same reason in extensions.code.
 
+import { StoreError } from '../store/errors.js';
+
 export type StatusReason =
   | 'BadRequest'
   | 'Unauthorized'
@@ -73,5 +75,7 @@ export const serviceUnavailable = (message: string): ApiError => new ApiError(50
 /** Maps any thrown value to an API error; unknown failures are masked (details go to the log). */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The object store's errors already carry Kubernetes' reason, code and wording.
+  if (err instanceof StoreError) return new ApiError(err.code, err.reason, err.message, err.details);
   return new ApiError(500, 'InternalError', 'Internal error occurred: the server could not complete the request; see the server log');
 }

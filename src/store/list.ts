@@ -1,0 +1,138 @@
+// Lists: selectors evaluated in SQL, keyset pagination whose pages all show
+// one snapshot, and the resourceVersion semantics of metav1.ListOptions.
+//
+// Page one (and unpaginated lists) read the current state together with the
+// cluster's resourceVersion in one statement, hence one MVCC snapshot. Later
+// pages (and resourceVersionMatch=Exact) show the state at the token's
+// version S: objects unchanged since S, plus, for keys changed after S, the
+// previous object of their first change after S (null when created after S).
+// That needs every log row after S, so S older than the compaction horizon is
+// 410 Expired.
+
+import type pg from 'pg';
+import { BadRequestError, ExpiredError, TooLargeResourceVersionError } from './errors.js';
+import { decodeContinue, encodeContinue, type ContinueToken } from './continue-token.js';
+import { parseFieldSelector, type FieldSelector } from './field-selector.js';
+import { parseLabelSelector, type LabelSelector } from './label-selector.js';
+import { parseResourceVersion } from './resource-version.js';
+import { fieldConditions, labelConditions, SqlParams, type SelectorColumns } from './selector-sql.js';
+import type { CollectionKey, KubeObject, ListOptions, ObjectList } from './types.js';
+
+/** Parsed selectors for one collection. */
+export interface Selectors {
+  labels: LabelSelector;
+  fields: FieldSelector;
+}
+
+export function parseSelectors(collection: CollectionKey, options: { labelSelector?: string; fieldSelector?: string }): Selectors {
+  return {
+    labels: parseLabelSelector(options.labelSelector),
+    fields: parseFieldSelector(options.fieldSelector, collection.group, collection.resource),
+  };
+}
+
+const OBJECT_COLUMNS: SelectorColumns = { labels: 'o.labels', object: 'o.object', name: 'o.name', namespace: 'o.namespace' };
+const LOG_COLUMNS: SelectorColumns = {
+  labels: "COALESCE(c.prev_object->'metadata'->'labels', '{}'::jsonb)",
+  object: 'c.prev_object',
+  name: 'c.name',
+  namespace: 'c.namespace',
+};
+
+function conditions(collection: CollectionKey, selectors: Selectors, cols: SelectorColumns, params: SqlParams, after: ContinueToken | undefined): string {
+  const parts = [...labelConditions(selectors.labels, cols, params), ...fieldConditions(selectors.fields, collection.group, collection.resource, cols, params)];
+  if (after !== undefined) parts.push(`(${cols.namespace}, ${cols.name}) > (${params.add(after.namespace)}, ${params.add(after.name)})`);
+  return parts.map((p) => ` AND ${p}`).join('');
+}
+
+interface PageRow {
+  rv: string;
+  compacted_rv: string;
+  object: KubeObject | null;
+}
+
+function headSql(params: SqlParams, cluster: string): string {
+  return `(SELECT COALESCE(max(rv), 0) AS rv, COALESCE(max(compacted_rv), 0) AS compacted_rv FROM cluster_revisions WHERE cluster = ${params.add(cluster)}) rev`;
+}
+
+function currentPageSql(collection: CollectionKey, selectors: Selectors, limit: number | undefined, params: SqlParams): string {
+  const head = headSql(params, collection.cluster);
+  const scope = `o.cluster = $1 AND o.api_group = ${params.add(collection.group)} AND o.resource = ${params.add(collection.resource)}`;
+  const ns = collection.namespace === '' ? '' : ` AND o.namespace = ${params.add(collection.namespace)}`;
+  const where = conditions(collection, selectors, OBJECT_COLUMNS, params, undefined);
+  const lim = limit === undefined ? '' : ` LIMIT ${params.add(limit + 1)}`;
+  return `SELECT rev.rv, rev.compacted_rv, p.object FROM ${head}
+LEFT JOIN LATERAL (SELECT o.namespace, o.name, o.object FROM objects o WHERE ${scope}${ns}${where} ORDER BY o.namespace, o.name${lim}) p ON true
+ORDER BY p.namespace, p.name`;
+}
+
+function snapshotPageSql(collection: CollectionKey, selectors: Selectors, rv: number, after: ContinueToken | undefined, limit: number | undefined, params: SqlParams): string {
+  const head = headSql(params, collection.cluster);
+  const g = params.add(collection.group);
+  const r = params.add(collection.resource);
+  const s = params.add(rv);
+  const nsParam = collection.namespace === '' ? undefined : params.add(collection.namespace);
+  const objectNs = nsParam === undefined ? '' : ` AND o.namespace = ${nsParam}`;
+  const logNs = nsParam === undefined ? '' : ` AND l.namespace = ${nsParam}`;
+  const objectWhere = conditions(collection, selectors, OBJECT_COLUMNS, params, after);
+  const logWhere = conditions(collection, selectors, LOG_COLUMNS, params, after);
+  const lim = limit === undefined ? '' : ` LIMIT ${params.add(limit + 1)}`;
+  return `SELECT rev.rv, rev.compacted_rv, p.object FROM ${head}
+LEFT JOIN LATERAL (
+  SELECT u.namespace, u.name, u.object FROM (
+    SELECT o.namespace, o.name, o.object FROM objects o
+    WHERE o.cluster = $1 AND o.api_group = ${g} AND o.resource = ${r}${objectNs} AND o.resource_version <= ${s}${objectWhere}
+    UNION ALL
+    SELECT c.namespace, c.name, c.prev_object FROM (
+      SELECT DISTINCT ON (l.namespace, l.name) l.namespace, l.name, l.prev_object FROM change_log l
+      WHERE l.cluster = $1 AND l.rv > ${s} AND l.api_group = ${g} AND l.resource = ${r}${logNs}
+      ORDER BY l.namespace, l.name, l.rv
+    ) c WHERE c.prev_object IS NOT NULL${logWhere}
+  ) u ORDER BY u.namespace, u.name${lim}
+) p ON true
+ORDER BY p.namespace, p.name`;
+}
+
+export async function listObjects(pool: pg.Pool, collection: CollectionKey, options: ListOptions): Promise<ObjectList> {
+  const selectors = parseSelectors(collection, options);
+  const limit = options.limit !== undefined && options.limit > 0 ? Math.floor(options.limit) : undefined;
+  let token: ContinueToken | undefined;
+  let exact: number | undefined;
+  let notOlderThan: number | undefined;
+  const rvRaw = options.resourceVersion ?? '';
+  if (options.continue !== undefined && options.continue !== '') {
+    if (rvRaw !== '' && rvRaw !== '0') throw new BadRequestError('specifying resource version is not allowed when using continue');
+    token = decodeContinue(options.continue);
+  } else if (rvRaw !== '' && rvRaw !== '0') {
+    const rv = parseResourceVersion(rvRaw);
+    if (options.resourceVersionMatch === 'Exact') exact = rv;
+    else notOlderThan = rv;
+  } else if (options.resourceVersionMatch === 'Exact') {
+    throw new BadRequestError('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+
+  const params = new SqlParams();
+  const snapshot = token?.rv ?? exact;
+  const sql =
+    snapshot === undefined ? currentPageSql(collection, selectors, limit, params) : snapshotPageSql(collection, selectors, snapshot, token, limit, params);
+  const { rows } = await pool.query<PageRow>(sql, params.values);
+  const head = rows[0];
+  const currentRv = Number(head?.rv ?? 0);
+  const compactedRv = Number(head?.compacted_rv ?? 0);
+  if (snapshot !== undefined) {
+    // Rows after the snapshot were compacted away: the page would be inconsistent.
+    if (snapshot < compactedRv) throw token !== undefined ? ExpiredError.continueTooOld() : ExpiredError.tooOld(String(snapshot), String(compactedRv));
+    if (snapshot > currentRv) throw new TooLargeResourceVersionError(String(snapshot), String(currentRv));
+  }
+  if (notOlderThan !== undefined && notOlderThan > currentRv) throw new TooLargeResourceVersionError(String(notOlderThan), String(currentRv));
+
+  const items = rows.flatMap((row) => (row.object === null ? [] : [row.object]));
+  const listRv = snapshot ?? currentRv;
+  const result: ObjectList = { items, resourceVersion: String(listRv) };
+  if (limit !== undefined && items.length > limit) {
+    items.length = limit;
+    const last = items[limit - 1] as KubeObject;
+    result.continue = encodeContinue({ rv: listRv, namespace: last.metadata.namespace ?? '', name: last.metadata.name ?? '' });
+  }
+  return result;
+}

@@ -1,0 +1,76 @@
+// Wake-ups for other processes' watch hubs and dispatchers. NOTIFY is sent
+// outside write transactions (a NOTIFY inside one takes a database-wide lock
+// at commit: ARCHITECTURE.md trap 2), coalesced to at most one statement per
+// interval per process, and carries only cluster names: listeners read the
+// change log from their own cursor.
+
+import type pg from 'pg';
+import type { Logger } from '../log.js';
+
+/** The channel every store process LISTENs on. */
+export const CHANGES_CHANNEL = 'kubeql_changes';
+
+// pg_notify payloads are limited to 8000 bytes; cluster names are short.
+const MAX_PAYLOAD = 7000;
+
+export class ChangeNotifier {
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastSent = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  /** @param intervalMs at most one NOTIFY statement per this many milliseconds. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly log: Logger,
+    private readonly intervalMs = 5,
+  ) {}
+
+  /** Schedules a wake-up for `cluster`. */
+  notify(cluster: string): void {
+    if (this.closed) return;
+    this.pending.add(cluster);
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastSent + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const clusters = [...this.pending];
+    this.pending = new Set();
+    this.lastSent = Date.now();
+    const payloads: string[] = [];
+    let current = '';
+    for (const cluster of clusters) {
+      if (current !== '' && current.length + cluster.length + 1 > MAX_PAYLOAD) {
+        payloads.push(current);
+        current = '';
+      }
+      current = current === '' ? cluster : `${current}\n${cluster}`;
+    }
+    if (current !== '') payloads.push(current);
+    this.inFlight = this.pool
+      .query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CHANGES_CHANNEL, payloads])
+      .then(() => undefined)
+      // A lost wake-up delays other processes until their poll; it loses nothing.
+      .catch((err: unknown) => this.log.warn({ err }, 'could not send change notification'));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.flush();
+    }
+    await this.inFlight;
+  }
+}
+
+/** Splits a NOTIFY payload back into cluster names. */
+export function clustersInPayload(payload: string | undefined): string[] {
+  return payload === undefined || payload === '' ? [] : payload.split('\n');
+}

@@ -1,0 +1,162 @@
+// The object store: the one way kubeql reads and writes objects. Writes go
+// through the per-cluster group committer (object rows and change-log rows in
+// one transaction); reads query PostgreSQL directly; watches are served by one
+// in-process hub tailing the change log.
+
+import pg from 'pg';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { Committer } from './committer.js';
+import { AlreadyExistsError } from './errors.js';
+import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
+import { listObjects } from './list.js';
+import { missingNameError, type Outcome, type WriteOp } from './mutations.js';
+import { generateName } from './names.js';
+import { ChangeNotifier } from './notifier.js';
+import { WatchHub, type WatchHubOptions } from './watch-hub.js';
+import type { CollectionKey, CreateOptions, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, UpdateOptions, Watch, WatchOptions } from './types.js';
+
+export interface StoreOptions {
+  /** PostgreSQL holding the store's tables (migration 20261123010000_store). */
+  databaseUrl: string;
+  log?: Logger;
+  /** Connections in the store's pool. @defaultValue 20 */
+  poolSize?: number;
+  /** Most writes committed in one transaction. @defaultValue 512 */
+  maxBatch?: number;
+  /** Watch hub tuning (buffer size, bookmark period, poll fallback). */
+  watch?: WatchHubOptions;
+}
+
+// apiserver retries a generateName collision this many times (RetryGenerateName).
+const GENERATE_NAME_ATTEMPTS = 8;
+
+function unwrap(outcome: Outcome): KubeObject {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.object;
+}
+
+/**
+ * Reads, writes and watches Kubernetes objects with the API machinery's
+ * semantics. One per process; share it. Errors thrown on purpose are
+ * StoreError subclasses (src/store/errors.ts); anything else is an outage.
+ */
+export class Store {
+  private readonly pool: pg.Pool;
+  private readonly committer: Committer;
+  private readonly notifier: ChangeNotifier;
+  private readonly hub: WatchHub;
+  private closed = false;
+
+  constructor(options: StoreOptions) {
+    const log = options.log ?? silentLogger();
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    this.pool.on('error', (err) => log.warn({ err }, 'idle store connection failed'));
+    this.hub = new WatchHub({ pool: this.pool, databaseUrl: options.databaseUrl, log: log.child({ component: 'watch-hub' }), ...options.watch });
+    this.notifier = new ChangeNotifier(this.pool, log.child({ component: 'notifier' }));
+    this.committer = new Committer({
+      pool: this.pool,
+      log: log.child({ component: 'committer' }),
+      maxBatch: options.maxBatch,
+      onCommit: (cluster) => {
+        // Local watchers are woken at once; other processes by a coalesced NOTIFY.
+        this.hub.wake(cluster);
+        this.notifier.notify(cluster);
+      },
+    });
+  }
+
+  /**
+   * Creates an object in `collection`. Sets uid, creationTimestamp,
+   * generation 1 and resourceVersion; resolves metadata.generateName. The
+   * object's namespace is the collection's. Throws AlreadyExistsError, InvalidError.
+   */
+  async create(collection: CollectionKey, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    checkCollectionKey(collection);
+    const meta = object.metadata ?? {};
+    const name = typeof meta.name === 'string' ? meta.name : '';
+    const base = typeof meta.generateName === 'string' ? meta.generateName : '';
+    if (name !== '') return unwrap(await this.write({ kind: 'create', key: objectKey(collection, name), object, generatedName: false }, options.signal));
+    if (base === '') throw missingNameError(objectKey(collection, ''), object);
+    for (let attempt = 1; ; attempt++) {
+      const key = objectKey(collection, generateName(base));
+      const outcome = await this.write({ kind: 'create', key, object, generatedName: true }, options.signal);
+      const retry = !outcome.ok && outcome.error instanceof AlreadyExistsError && attempt < GENERATE_NAME_ATTEMPTS;
+      if (!retry) return unwrap(outcome);
+    }
+  }
+
+  /** The object, or null when there is none. */
+  async get(key: ObjectKey, options: { signal?: AbortSignal } = {}): Promise<KubeObject | null> {
+    checkObjectKey(key);
+    options.signal?.throwIfAborted();
+    const { rows } = await this.pool.query<{ object: KubeObject }>(
+      'SELECT object FROM objects WHERE cluster = $1 AND api_group = $2 AND resource = $3 AND namespace = $4 AND name = $5',
+      [key.cluster, key.group, key.resource, key.namespace, key.name],
+    );
+    return rows[0]?.object ?? null;
+  }
+
+  /**
+   * Lists a collection (all namespaces when its namespace is ''), filtered by
+   * selectors in SQL, ordered by namespace then name. With `limit`, returns a
+   * `continue` token; every page shows the first page's snapshot. Throws
+   * BadRequestError (malformed selector or token), ExpiredError (token or
+   * version older than the log window), TooLargeResourceVersionError.
+   */
+  list(collection: CollectionKey, options: ListOptions = {}): Promise<ObjectList> {
+    checkCollectionKey(collection);
+    options.signal?.throwIfAborted();
+    return listObjects(this.pool, collection, options);
+  }
+
+  /**
+   * Replaces an object. metadata.resourceVersion, when set, must be current
+   * (ConflictError otherwise); unset means an unconditional write. Server-owned
+   * metadata is kept; generation increments when anything outside metadata and
+   * status changes; see UpdateOptions for the status split. Removing the last
+   * finalizer of a terminating object deletes it. Throws NotFoundError, ConflictError, InvalidError.
+   */
+  async update(key: ObjectKey, object: KubeObject, options: UpdateOptions = {}): Promise<KubeObject> {
+    checkObjectKey(key);
+    return unwrap(await this.write({ kind: 'update', key, object, options }, options.signal));
+  }
+
+  /**
+   * Deletes an object, or marks it terminating (deletionTimestamp) when
+   * finalizers or a grace period keep it; deleting a terminating object again
+   * returns it unchanged. Throws NotFoundError, ConflictError (preconditions).
+   */
+  async delete(key: ObjectKey, options: DeleteOptions = {}): Promise<DeleteResult> {
+    checkObjectKey(key);
+    const outcome = await this.write({ kind: 'delete', key, options }, options.signal);
+    if (!outcome.ok) throw outcome.error;
+    return { object: outcome.object, deleted: outcome.deleted };
+  }
+
+  /**
+   * Watches a collection: every change after the starting version to an
+   * object the selectors select, exactly once and in order. An object that
+   * stops matching arrives as DELETED, one that starts matching as ADDED.
+   * Throws ExpiredError when the starting version was compacted away.
+   */
+  watch(collection: CollectionKey, options: WatchOptions = {}): Promise<Watch> {
+    checkCollectionKey(collection);
+    return this.hub.watch(collection, options, (c, o) => this.list(c, o));
+  }
+
+  /** Stops watches and the listener, waits for queued writes, closes the pool. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.hub.close();
+    while (!this.committer.idle) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.notifier.close();
+    await this.pool.end();
+  }
+
+  private write(op: WriteOp, signal: AbortSignal | undefined): Promise<Outcome> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    return this.committer.submit(op, signal);
+  }
+}
