@@ -5,6 +5,7 @@ import { listen } from '../infra/ports.js';
 import type { Logger } from '../log.js';
 import { startGraphql } from './graphql/server.js';
 import { createGraphqlSchema } from './graphql/schema.js';
+import { registerDiscovery } from './discovery/register.js';
 import { registerHealth } from './health.js';
 import { createApiServer } from './server.js';
 import type { Router } from './http/router.js';
@@ -40,6 +41,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     { name: 'redis', check: async () => void (await redis.ping()) },
   ]);
   registerVersion(router);
+  registerDiscovery(router);
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, httpServer: server, authenticator, log, development: options.development ?? true });
   let port: number;
   try {
