@@ -71,6 +71,9 @@ export const forbidden = (message: string, details?: StatusDetails): ApiError =>
 export const notFound = (message: string, details?: StatusDetails): ApiError => new ApiError(404, 'NotFound', message, details);
 export const badRequest = (message: string): ApiError => new ApiError(400, 'BadRequest', message);
 export const serviceUnavailable = (message: string): ApiError => new ApiError(503, 'ServiceUnavailable', message);
+/** 415 with Kubernetes' wording; `accepted` lists the media types the endpoint reads. */
+export const unsupportedMediaType = (accepted: readonly string[]): ApiError =>
+  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
 
 /** Maps any thrown value to an API error; unknown failures are masked (details go to the log). */
 export function toApiError(err: unknown): ApiError {
