@@ -17,11 +17,13 @@ export interface ExpectedType {
 
 const versionOf = (apiVersion: string): string => apiVersion.slice(apiVersion.indexOf('/') + 1);
 
-// Kubernetes shows the first 30 bytes of a body it could not identify, in hex.
+// Kubernetes shows the first 30 bytes of a body it could not identify: as
+// text when it looks like JSON, in hex otherwise.
 function summarize(body: Uint8Array): string {
   if (body.length === 0) return '<empty>';
-  const hex = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 30)).toString('hex');
-  return body.length > 30 ? `${hex} ...` : hex;
+  const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 30));
+  const text = body[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return body.length > 30 ? `${text} ...` : text;
 }
 
 function unrecognized(reason: string, body: Uint8Array, expected: ExpectedType | undefined): ApiError {

@@ -51,11 +51,16 @@ export interface CompiledField {
   readonly pointer: boolean;
   readonly noOmitEmpty: boolean;
   readonly inline: boolean;
+  /** Written as null when absent from the wire (a nil pointer, list or map without `omitempty`). */
+  readonly nullWhenAbsent: boolean;
 }
 
 export interface CompiledMessage {
   readonly name: string;
+  /** In Go struct order. */
   readonly fields: CompiledField[];
+  /** Field position by protobufjs property name. */
+  readonly index: ReadonlyMap<string, number>;
   readonly type: protobuf.Type;
 }
 
@@ -144,16 +149,17 @@ export function compileSchema(groups: readonly GroupVersionSpec[]): CompiledSche
   // Second pass: fields point at compiled messages, so conversion never looks names up.
   const compiled = new Map<string, CompiledMessage>();
   const fieldLists = new Map<string, CompiledField[]>();
-  for (const name of specs.keys()) {
-    const fields: CompiledField[] = [];
-    fieldLists.set(name, fields);
-    compiled.set(name, { name, fields, type: root.lookupType(name) });
+  for (const [name, fields] of parsed) {
+    const list: CompiledField[] = [];
+    fieldLists.set(name, list);
+    compiled.set(name, { name, fields: list, index: new Map(fields.map((f, i) => [f.name, i])), type: root.lookupType(name) });
   }
   for (const [name, fields] of parsed) {
     const out = fieldLists.get(name) ?? [];
     for (const { name: fieldName, id, type, inline } of fields) {
       const base = type.base;
-      const common = { name: fieldName, id, shape: type.shape, pointer: type.pointer, noOmitEmpty: type.noOmitEmpty, inline };
+      const nullWhenAbsent = type.noOmitEmpty && (type.shape !== 'single' || type.pointer || !SCALARS.has(base));
+      const common = { name: fieldName, id, shape: type.shape, pointer: type.pointer, noOmitEmpty: type.noOmitEmpty, inline, nullWhenAbsent };
       if (SCALARS.has(base)) out.push({ ...common, scalar: base as ScalarType });
       else if (base in SPECIAL_MESSAGES) out.push({ ...common, special: base });
       else out.push({ ...common, message: compiled.get(base) });

@@ -3,7 +3,7 @@
 // (see describe.ts), embedded structs flattened, special types in their own form.
 import type { CompiledField, CompiledMessage } from './describe.js';
 import { SPECIAL_TO_JSON } from './special-types.js';
-import { isPresent, isZeroJson, scalarToJson, type DecodedMessage } from './wire-values.js';
+import { isZeroJson, scalarToJson, type DecodedMessage } from './wire-values.js';
 
 // Map keys become object keys; these would change the object's prototype
 // instead (the JSON body reader refuses them too).
@@ -19,38 +19,46 @@ export function messageToJson(message: CompiledMessage, decoded: DecodedMessage)
   return out;
 }
 
+// Only the fields present on the wire are own properties of a protobufjs
+// message (plus empty arrays for repeated fields), so walking those instead
+// of every described field keeps sparse messages (VolumeSource, PodSpec) cheap.
 function writeFields(message: CompiledMessage, decoded: DecodedMessage, out: Record<string, unknown>): void {
-  for (const field of message.fields) {
-    const value = decoded[field.name];
-    if (field.inline) {
-      if (isPresent(decoded, field.name) && field.message !== undefined) writeFields(field.message, value as DecodedMessage, out);
-      continue;
-    }
-    if (field.shape === 'list') {
-      const items = Array.isArray(value) ? value : [];
-      if (items.length > 0) out[field.name] = items.map((item: unknown) => valueToJson(field, item));
-      else if (field.noOmitEmpty) out[field.name] = null;
-      continue;
-    }
-    if (field.shape === 'map') {
-      const entries = Array.isArray(value) ? (value as DecodedMessage[]) : [];
-      if (entries.length > 0) out[field.name] = mapToJson(field, entries);
-      else if (field.noOmitEmpty) out[field.name] = null;
-      continue;
-    }
-    if (!isPresent(decoded, field.name)) {
-      // gogo protobuf always writes non-pointer fields, so absence means a nil
-      // pointer (or a field the sender does not know).
-      if (field.noOmitEmpty && (field.pointer || field.scalar === undefined)) out[field.name] = null;
-      continue;
-    }
-    if (field.scalar !== undefined) {
-      const json = scalarToJson(field.scalar, value);
-      if (field.pointer || field.noOmitEmpty || !isZeroJson(json)) out[field.name] = json;
-      continue;
-    }
-    out[field.name] = valueToJson(field, value);
+  const slots: unknown[] = new Array<unknown>(message.fields.length);
+  for (const key of Object.keys(decoded)) {
+    const index = message.index.get(key);
+    const field = index === undefined ? undefined : message.fields[index];
+    if (field === undefined || index === undefined) continue;
+    slots[index] = fieldToJson(field, decoded[key]);
   }
+  for (let i = 0; i < message.fields.length; i += 1) {
+    const field = message.fields[i];
+    if (field === undefined) continue;
+    const value = slots[i];
+    if (value === undefined) {
+      if (field.nullWhenAbsent) out[field.name] = null;
+    } else if (field.inline) {
+      Object.assign(out, value);
+    } else {
+      out[field.name] = value;
+    }
+  }
+}
+
+/** The JSON of a field present on the wire, or undefined when Go would leave it out. */
+function fieldToJson(field: CompiledField, value: unknown): unknown {
+  if (field.shape === 'list') {
+    const items = value as unknown[];
+    return items.length === 0 ? undefined : items.map((item) => valueToJson(field, item));
+  }
+  if (field.shape === 'map') {
+    const entries = value as DecodedMessage[];
+    return entries.length === 0 ? undefined : mapToJson(field, entries);
+  }
+  if (field.scalar !== undefined) {
+    const json = scalarToJson(field.scalar, value);
+    return field.pointer || field.noOmitEmpty || !isZeroJson(json) ? json : undefined;
+  }
+  return valueToJson(field, value);
 }
 
 function valueToJson(field: CompiledField, value: unknown): unknown {
@@ -71,7 +79,7 @@ function mapToJson(field: CompiledField, entries: DecodedMessage[]): Record<stri
   for (const entry of entries) {
     const key = typeof entry.key === 'string' ? entry.key : '';
     if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError(`the request body contains the forbidden key "${key}"`);
-    out[key] = valueToJson(field, isPresent(entry, 'value') ? entry.value : undefined);
+    out[key] = valueToJson(field, Object.prototype.hasOwnProperty.call(entry, 'value') ? entry.value : undefined);
   }
   return out;
 }
