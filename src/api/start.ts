@@ -7,6 +7,7 @@ import { startGraphql } from './graphql/server.js';
 import { createGraphqlSchema } from './graphql/schema.js';
 import { registerDiscovery } from './discovery/register.js';
 import { registerHealth } from './health.js';
+import { registerOpenApi } from './openapi/register.js';
 import { createApiServer } from './server.js';
 import type { Router } from './http/router.js';
 import { registerVersion } from './version.js';
@@ -42,6 +43,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   ]);
   registerVersion(router);
   registerDiscovery(router);
+  registerOpenApi(router);
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, httpServer: server, authenticator, log, development: options.development ?? true });
   let port: number;
   try {
