@@ -16,7 +16,7 @@
 //
 //   (nothing)  `omitempty`: a zero scalar, an empty list or map is left out
 //   ?          a pointer (*int32, *bool, ...): present on the wire means present in JSON, zero or not
-//   !          no `omitempty`: a zero scalar is written, an absent pointer, list or map is `null`
+//   !          no `omitempty`: a zero scalar is written, an absent pointer, list, map or bytes is `null`
 //   ?!         a pointer without `omitempty`: absent is `null`
 //
 // A field whose key starts with `...` is an embedded Go struct (`json:",inline"`):
@@ -31,8 +31,8 @@ export type MessageSpec = Readonly<Record<string, FieldSpec>>;
 export interface GroupVersionSpec {
   /** `v1`, `apps/v1`, ...; '' for messages shared by every group. */
   readonly apiVersion: string;
-  /** Kinds whose top-level message has the kind's name. */
-  readonly kinds: readonly string[];
+  /** Kinds served, by the name of their top-level message, or [kind, message] where those differ. */
+  readonly kinds: readonly (string | readonly [kind: string, message: string])[];
   readonly messages: Readonly<Record<string, MessageSpec>>;
 }
 
@@ -158,7 +158,8 @@ export function compileSchema(groups: readonly GroupVersionSpec[]): CompiledSche
     const out = fieldLists.get(name) ?? [];
     for (const { name: fieldName, id, type, inline } of fields) {
       const base = type.base;
-      const nullWhenAbsent = type.noOmitEmpty && (type.shape !== 'single' || type.pointer || !SCALARS.has(base));
+      // A []byte is a slice too: nil (absent) is null without omitempty.
+      const nullWhenAbsent = type.noOmitEmpty && (type.shape !== 'single' || type.pointer || !SCALARS.has(base) || base === 'bytes');
       const common = { name: fieldName, id, shape: type.shape, pointer: type.pointer, noOmitEmpty: type.noOmitEmpty, inline, nullWhenAbsent };
       if (SCALARS.has(base)) out.push({ ...common, scalar: base as ScalarType });
       else if (base in SPECIAL_MESSAGES) out.push({ ...common, special: base });
@@ -169,9 +170,10 @@ export function compileSchema(groups: readonly GroupVersionSpec[]): CompiledSche
   const kinds = new Map<string, CompiledMessage>();
   const kindList: { apiVersion: string; kind: string }[] = [];
   for (const group of groups) {
-    for (const kind of group.kinds) {
-      const message = compiled.get(kind);
-      if (message === undefined || !(kind in group.messages)) throw new Error(`${group.apiVersion} ${kind}: no message describes the kind`);
+    for (const entry of group.kinds) {
+      const [kind, messageName] = typeof entry === 'string' ? [entry, entry] : entry;
+      const message = compiled.get(messageName);
+      if (message === undefined || !(messageName in group.messages)) throw new Error(`${group.apiVersion} ${kind}: no message describes the kind`);
       kinds.set(`${group.apiVersion}\n${kind}`, message);
       kindList.push({ apiVersion: group.apiVersion, kind });
     }

@@ -2,6 +2,11 @@
 // update, subresources such as serviceaccounts/<name>/token): picks the reader
 // for the Content-Type, then makes sure the object is of the type the URL
 // addresses. Responses stay JSON: kubectl's Accept always lists it.
+//
+// A REST handler calls
+//   readRequestObject(req.headers['content-type'], await readBody(req), { apiVersion: 'apps/v1', kind: 'Deployment' })
+// and admits the result exactly as a JSON body; for serviceaccounts/<name>/token
+// the expected type is authentication.k8s.io/v1 TokenRequest.
 import { badRequest, unsupportedMediaType } from '../errors.js';
 import { parseJson, parseYaml } from '../http/body.js';
 import { checkExpected, decodeKubernetesProtobuf, type ExpectedType } from './decode.js';

@@ -12,6 +12,8 @@ export const SPECIAL_MESSAGES: Readonly<Record<string, MessageSpec>> = {
   IntOrString: { type: [1, 'int64'], intVal: [2, 'int32'], strVal: [3, 'string'] },
   FieldsV1: { Raw: [1, 'bytes'] },
   RawExtension: { raw: [1, 'bytes'] },
+  // authentication/authorization/certificates ExtraValue: a []string, wrapped in a message on the wire.
+  ExtraValue: { items: [1, 'string[]'] },
 };
 
 /** Go's zero time.Time as Unix seconds: metav1.Time writes it as null. */
@@ -70,6 +72,12 @@ function embeddedJson(field: string): (message: DecodedMessage) => unknown {
   };
 }
 
+// ExtraValue is a Go []string: JSON writes the list itself (null when nil).
+function stringListToJson(message: DecodedMessage): string[] | null {
+  const items = Array.isArray(message.items) ? (message.items as unknown[]).map((item) => (typeof item === 'string' ? item : '')) : [];
+  return items.length > 0 ? items : null;
+}
+
 export const SPECIAL_TO_JSON: Readonly<Record<string, (message: DecodedMessage) => unknown>> = {
   Time: timeToJson,
   MicroTime: microTimeToJson,
@@ -77,4 +85,5 @@ export const SPECIAL_TO_JSON: Readonly<Record<string, (message: DecodedMessage) 
   IntOrString: intOrStringToJson,
   FieldsV1: embeddedJson('Raw'),
   RawExtension: embeddedJson('raw'),
+  ExtraValue: stringListToJson,
 };

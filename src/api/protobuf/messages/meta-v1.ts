@@ -26,5 +26,6 @@ export const metaV1: GroupVersionSpec = {
       fieldsV1: [7, 'FieldsV1'], subresource: [8, 'string'],
     },
     LabelSelectorRequirement: { key: [1, 'string!'], operator: [2, 'string!'], values: [3, 'string[]'] },
+    FieldSelectorRequirement: { key: [1, 'string!'], operator: [2, 'string!'], values: [3, 'string[]'] },
   },
 };
