@@ -230,11 +230,18 @@ function call<T>(plugin: Plugin, point: string, fn: () => T): T {
 
 /** RunFilterPlugins: the first plugin that rejects the node decides its status. */
 export function runFilters(filters: readonly Plugin[], state: CycleState, pod: PodInfo, node: NodeInfo): NodeStatus | null {
-  for (const plugin of filters) {
-    const s = call(plugin, 'Filter', () => plugin.filter?.(state, pod, node) ?? null);
-    if (s === null || s.code === 'Success') continue;
-    if (!isRejected(s)) throw new PluginError(plugin.name, 'Filter', statusMessage(s));
-    return { status: s, plugin: plugin.name };
+  // A plain loop with one try: this runs for every node of every cycle.
+  let plugin: Plugin | undefined;
+  try {
+    for (plugin of filters) {
+      const s = plugin.filter?.(state, pod, node) ?? null;
+      if (s === null || s.code === 'Success') continue;
+      if (!isRejected(s)) throw new PluginError(plugin.name, 'Filter', statusMessage(s));
+      return { status: s, plugin: plugin.name };
+    }
+  } catch (err) {
+    if (err instanceof PluginError) throw err;
+    throw new PluginError(plugin?.name ?? '', 'Filter', err);
   }
   return null;
 }

@@ -34,6 +34,12 @@ export interface InsufficientResource {
   readonly unresolvable: boolean;
 }
 
+function shortOf(out: InsufficientResource[], resourceName: string, requested: number, capacity: number, used: number): void {
+  if (requested > 0 && requested > capacity - used) {
+    out.push({ resourceName, reason: insufficientReason(resourceName), requested, used, capacity, unresolvable: requested > capacity });
+  }
+}
+
 /** fitsRequest: every resource the node is short of for this pod. */
 export function insufficientResources(pod: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = new Set(), ignoredGroups: ReadonlySet<string> = new Set()): InsufficientResource[] {
   const out: InsufficientResource[] = [];
@@ -45,23 +51,30 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo, ignored: Rea
   if (r.milliCPU === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalar.size === 0) return out;
   const alloc = node.allocatable;
   const used = node.requested;
-  const check = (name: string, want: number, capacity: number, inUse: number): void => {
-    if (want > 0 && want > capacity - inUse) {
-      out.push({ resourceName: name, reason: insufficientReason(name), requested: want, used: inUse, capacity, unresolvable: want > capacity });
-    }
-  };
-  check('cpu', r.milliCPU, alloc.milliCPU, used.milliCPU);
-  check('memory', r.memory, alloc.memory, used.memory);
-  check('ephemeral-storage', r.ephemeralStorage, alloc.ephemeralStorage, used.ephemeralStorage);
+  shortOf(out, 'cpu', r.milliCPU, alloc.milliCPU, used.milliCPU);
+  shortOf(out, 'memory', r.memory, alloc.memory, used.memory);
+  shortOf(out, 'ephemeral-storage', r.ephemeralStorage, alloc.ephemeralStorage, used.ephemeralStorage);
   for (const [name, want] of r.scalar) {
     if (want === 0) continue;
     if (isExtendedResourceName(name)) {
       const group = name.slice(0, name.indexOf('/'));
       if (ignored.has(name) || ignoredGroups.has(group)) continue;
     }
-    check(name, want, alloc.scalar.get(name) ?? 0, used.scalar.get(name) ?? 0);
+    shortOf(out, name, want, alloc.scalar.get(name) ?? 0, used.scalar.get(name) ?? 0);
   }
   return out;
+}
+
+/** The common case without allocating: does everything fit? */
+function fitsQuickly(pod: PodInfo, node: NodeInfo): boolean {
+  if (node.pods.length + 1 > node.allocatable.allowedPodNumber) return false;
+  const r = pod.requests;
+  const a = node.allocatable;
+  const u = node.requested;
+  if (r.milliCPU > 0 && r.milliCPU > a.milliCPU - u.milliCPU) return false;
+  if (r.memory > 0 && r.memory > a.memory - u.memory) return false;
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - u.ephemeralStorage) return false;
+  return r.scalar.size === 0;
 }
 
 function leastRequestedScore(requested: number, capacity: number): number {
@@ -94,6 +107,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): Plugin {
   return {
     name: NAME,
     filter(_state, pod, node) {
+      if (fitsQuickly(pod, node)) return null;
       const short = insufficientResources(pod, node, ignored, ignoredGroups);
       if (short.length === 0) return null;
       if (short.length === 1 && short[0]?.reason === REASON_TOO_MANY_PODS) return TOO_MANY_PODS;

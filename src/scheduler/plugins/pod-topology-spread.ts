@@ -146,14 +146,14 @@ class FilterState implements StateData {
 
   update(other: PodInfo, node: NodeInfo, by: 1 | -1): void {
     if (other.namespace !== this.pod.namespace || !hasAllKeys(node, this.constraints)) return;
-    this.constraints.forEach((c, i) => {
-      if (!c.selector.selects(other)) return;
-      if (!includesNode(c, this.pod, node, this.required)) return;
+    for (let i = 0; i < this.constraints.length; i++) {
+      const c = this.constraints[i] as Constraint;
+      if (!c.selector.selects(other) || !includesNode(c, this.pod, node, this.required)) continue;
       const value = node.labels[c.topologyKey] as string;
       const counts = this.counts[i] as Map<string, number>;
       counts.set(value, (counts.get(value) ?? 0) + by);
       this.mins[i] = undefined;
-    });
+    }
   }
 }
 const PRE_FILTER = stateKey<FilterState>(`PreFilter${NAME}`);
@@ -201,12 +201,13 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): Plugin {
       const counts = constraints.map(() => new Map<string, number>());
       for (const node of cluster.nodes) {
         if (!hasAllKeys(node, constraints)) continue;
-        constraints.forEach((c, i) => {
-          if (!includesNode(c, pod, node, required)) return;
+        for (let i = 0; i < constraints.length; i++) {
+          const c = constraints[i] as Constraint;
+          if (!includesNode(c, pod, node, required)) continue;
           const value = node.labels[c.topologyKey] as string;
           const m = counts[i] as Map<string, number>;
           m.set(value, (m.get(value) ?? 0) + c.selector.countOn(node));
-        });
+        }
       }
       state.write(PRE_FILTER, new FilterState(pod, constraints, required, counts));
       return null;
@@ -243,14 +244,15 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): Plugin {
           ignored.add(node.name);
           continue;
         }
-        constraints.forEach((c, i) => {
-          if (c.topologyKey === LABEL_HOSTNAME) return;
+        for (let i = 0; i < constraints.length; i++) {
+          const c = constraints[i] as Constraint;
+          if (c.topologyKey === LABEL_HOSTNAME) continue;
           const value = node.labels[c.topologyKey];
           const m = valueCounts[i] as Map<string, number>;
-          if (value === undefined || m.has(value)) return;
+          if (value === undefined || m.has(value)) continue;
           m.set(value, 0);
           sizes[i] = (sizes[i] as number) + 1;
-        });
+        }
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? nodes.length - ignored.size : (sizes[i] as number)) + 2));
       const needsCounts = constraints.some((c) => c.topologyKey !== LABEL_HOSTNAME);
@@ -258,14 +260,16 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): Plugin {
         const required = compileRequiredNodeAffinity(pod.pod);
         for (const node of cluster.nodes) {
           if (requireAllTopologies && !hasAllKeys(node, constraints)) continue;
-          constraints.forEach((c, i) => {
-            if (c.topologyKey === LABEL_HOSTNAME) return;
+          for (let i = 0; i < constraints.length; i++) {
+            const c = constraints[i] as Constraint;
+            if (c.topologyKey === LABEL_HOSTNAME) continue;
             const value = node.labels[c.topologyKey];
             const m = valueCounts[i] as Map<string, number>;
-            if (value === undefined || !m.has(value)) return;
-            if (!includesNode(c, pod, node, required)) return;
-            m.set(value, (m.get(value) as number) + c.selector.countOn(node));
-          });
+            if (value === undefined) continue;
+            const have = m.get(value);
+            if (have === undefined || !includesNode(c, pod, node, required)) continue;
+            m.set(value, have + c.selector.countOn(node));
+          }
         }
       }
       state.write(PRE_SCORE, new ScoreState(constraints, ignored, valueCounts, weights));
@@ -275,12 +279,13 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): Plugin {
       const s = state.read(PRE_SCORE);
       if (s === undefined || s.ignoredNodes.has(node.name)) return 0;
       let score = 0;
-      s.constraints.forEach((c, i) => {
+      for (let i = 0; i < s.constraints.length; i++) {
+        const c = s.constraints[i] as Constraint;
         const value = node.labels[c.topologyKey];
-        if (value === undefined) return;
+        if (value === undefined) continue;
         const count = c.topologyKey === LABEL_HOSTNAME ? c.selector.countOn(node) : ((s.valueCounts[i] as Map<string, number>).get(value) ?? 0);
         score += count * (s.weights[i] as number) + (c.maxSkew - 1);
-      });
+      }
       return Math.round(score);
     },
     normalizeScore(state, _pod, scores: NodeScore[]) {
