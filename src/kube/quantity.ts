@@ -205,6 +205,16 @@ function echoesInput(num: string, denom: string, base: 10 | 2, exponent: number)
   return scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
 }
 
+/**
+ * A quantity as it appears in JSON: a string, or a number (OpenAPI allows
+ * both, `cpu: 1` in YAML arrives as a number). Anything else is FormatWrong.
+ */
+export function parseQuantityJson(value: unknown): Quantity {
+  if (typeof value === 'string') return parseQuantity(value.trim());
+  if (typeof value === 'number' && Number.isFinite(value)) return parseQuantity(String(value));
+  throw new QuantityParseError('FormatWrong', String(value));
+}
+
 /** Like parseQuantity, but undefined instead of an exception. */
 export function tryParseQuantity(input: string): Quantity | undefined {
   try {

@@ -11,7 +11,7 @@
 // Pod-level resources (spec.resources, alpha in Kubernetes 1.33) and in-place
 // resize status are not considered: requests come from the spec alone.
 
-import { addQuantities, compareQuantities, parseQuantity, quantityFromMilli, quantityFromUnits, toMilli, toUnits, tryParseQuantity, type Quantity } from './quantity.js';
+import { addQuantities, compareQuantities, parseQuantityJson, QuantityParseError, quantityFromMilli, quantityFromUnits, toMilli, toUnits, type Quantity } from './quantity.js';
 import type { Container, Node, Pod, ResourceList } from './types.js';
 
 export type ResourceQuantities = Map<string, Quantity>;
@@ -64,9 +64,12 @@ export function isScalarResourceName(name: string): boolean {
 export function parseResourceList(list: ResourceList | undefined): ResourceQuantities {
   const out: ResourceQuantities = new Map();
   if (list === undefined) return out;
-  for (const [name, text] of Object.entries(list)) {
-    const q = typeof text === 'string' ? tryParseQuantity(text) : undefined;
-    if (q !== undefined) out.set(name, q);
+  for (const [name, value] of Object.entries(list)) {
+    try {
+      out.set(name, parseQuantityJson(value));
+    } catch (err) {
+      if (!(err instanceof QuantityParseError)) throw err;
+    }
   }
   return out;
 }
@@ -74,7 +77,7 @@ export function parseResourceList(list: ResourceList | undefined): ResourceQuant
 /** Like parseResourceList, but an invalid quantity throws QuantityParseError. */
 export function parseResourceListStrict(list: ResourceList | undefined): ResourceQuantities {
   const out: ResourceQuantities = new Map();
-  for (const [name, text] of Object.entries(list ?? {})) out.set(name, parseQuantity(text));
+  for (const [name, value] of Object.entries(list ?? {})) out.set(name, parseQuantityJson(value));
   return out;
 }
 

@@ -6,6 +6,7 @@ import {
   compareQuantities,
   normalizeQuantityString,
   parseQuantity,
+  parseQuantityJson,
   QUANTITY_ERROR_MESSAGES,
   QuantityParseError,
   quantityFromMilli,
@@ -115,6 +116,17 @@ describe('parsing quantities', () => {
 
   it('the format error quotes the regular expression kubectl users see', () => {
     assert.equal(QUANTITY_ERROR_MESSAGES.FormatWrong, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  });
+});
+
+describe('quantities from JSON', () => {
+  it('accepts numbers as well as strings, as the API server does', () => {
+    assert.equal(canonicalQuantity(parseQuantityJson(1)), '1');
+    assert.equal(canonicalQuantity(parseQuantityJson(0.5)), '500m');
+    assert.equal(canonicalQuantity(parseQuantityJson(1e21)), '1e21');
+    assert.equal(canonicalQuantity(parseQuantityJson(' 2Gi ')), '2Gi');
+    assert.throws(() => parseQuantityJson(true), QuantityParseError);
+    assert.throws(() => parseQuantityJson(Number.NaN), QuantityParseError);
   });
 });
 

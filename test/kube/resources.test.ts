@@ -76,6 +76,11 @@ describe('pod requests', () => {
     it(c.name, () => assert.deepEqual(printed(podRequests(c.pod)), c.want));
   }
 
+  it('numeric quantities (cpu: 1 in YAML) count like strings', () => {
+    const p = pod({ containers: [{ name: 'c', resources: { requests: { cpu: 1 as unknown as string, memory: '1Gi' } } }] });
+    assert.deepEqual(printed(podRequests(p)), { cpu: '1', memory: '1Gi' });
+  });
+
   it('overhead can be left out', () => {
     const p = pod({ containers: [container({ cpu: '1' })], overhead: { cpu: '250m' } });
     assert.deepEqual(printed(podRequests(p, { excludeOverhead: true })), { cpu: '1' });
