@@ -32,6 +32,16 @@ export interface PreemptionOutcome {
   readonly candidates: readonly PreemptionCandidate[];
 }
 
+/** DefaultPreemption's minCandidateNodesPercentage and minCandidateNodesAbsolute. */
+const MIN_CANDIDATE_NODES_PERCENTAGE = 10;
+const MIN_CANDIDATE_NODES_ABSOLUTE = 100;
+
+/** How many candidate nodes are enough to stop the dry run. */
+export function candidatesToFind(potentialNodes: number): number {
+  const n = Math.max(Math.trunc((potentialNodes * MIN_CANDIDATE_NODES_PERCENTAGE) / 100), MIN_CANDIDATE_NODES_ABSOLUTE);
+  return Math.min(n, potentialNodes);
+}
+
 export type RunFilters = (state: CycleState, pod: PodInfo, node: NodeInfo) => NodeStatus | null;
 
 export interface DryRunInput {
@@ -57,9 +67,11 @@ export function dryRunPreemption(input: DryRunInput): PreemptionOutcome {
   const result = new Diagnosis();
   result.absentNodesStatus = NOT_HELPFUL;
   const candidates: PreemptionCandidate[] = [];
-  for (const node of cluster.nodes) {
-    // Only nodes that failed for a reason removing pods can fix.
-    if (statusOf(diagnosis, node.name)?.code !== 'Unschedulable') continue;
+  // Only nodes that failed for a reason removing pods can fix.
+  const potential = cluster.nodes.filter((n) => statusOf(diagnosis, n.name)?.code === 'Unschedulable');
+  const enough = candidatesToFind(potential.length);
+  for (const node of potential) {
+    if (candidates.length >= enough) break;
     const victims = node.pods.filter((p) => p.priority < pod.priority);
     if (victims.length === 0) {
       result.nodeStatuses.set(node.name, { status: NO_VICTIMS, plugin: '' });
