@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../../helpers/api.js';
 import { kubectl } from '../../helpers/kubectl.js';
 import { kubectlReleases, parseColumns } from './kubectl-versions.js';
-import { startTlsFront, type TlsFront } from './tls-front.js';
+import { kubectlAccess, type TlsFront } from './tls-front.js';
 
 // What `kubectl api-resources` prints against a v1.33 API server for the
 // resources kubeql serves: NAME, SHORTNAMES, APIVERSION, NAMESPACED, KIND.
@@ -85,7 +85,7 @@ describe('discovery through the real kubectl', { skip: found.length === 0 ? 'no 
   let dir: string;
   before(async () => {
     t = await startTestApi();
-    front = await startTlsFront(t);
+    front = await kubectlAccess(t);
     dir = path.dirname(t.kubeconfig);
   });
   after(async () => {

@@ -1,7 +1,8 @@
 // kubectl sends no credentials to an http:// server (client-go's ClientConfig
-// reads the user's auth only for TLS transports), so kubectl tests that need
-// a token talk to the test API through this loopback TLS front. It forwards
-// each request unchanged; the certificate is a self-signed test fixture.
+// reads the user's auth only for TLS transports). kubectlAccess uses the test
+// API's own kubeconfig when it is https; otherwise it puts this loopback TLS
+// front before the API, forwarding each request unchanged (the certificate is
+// a self-signed test fixture).
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -20,7 +21,26 @@ export interface TlsFront {
   close(): Promise<void>;
 }
 
-export async function startTlsFront(t: TestApi): Promise<TlsFront> {
+/** Kubeconfigs kubectl can authenticate with against a test API, whichever way it serves. */
+export async function kubectlAccess(t: TestApi): Promise<TlsFront> {
+  const own = YAML.parse(await fs.readFile(t.kubeconfig, 'utf8')) as { clusters?: { cluster?: { server?: string } }[] };
+  const server = own.clusters?.[0]?.cluster?.server;
+  if (server === undefined || !server.startsWith('https:')) return startTlsFront(t);
+  return {
+    url: server,
+    async writeKubeconfig(file, options = {}) {
+      const copy = structuredClone(own);
+      const cluster = copy.clusters?.[0]?.cluster;
+      if (cluster) cluster.server = `${server}${options.pathPrefix ?? ''}`;
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, YAML.stringify(copy), { mode: 0o600 });
+      return file;
+    },
+    close: async () => undefined,
+  };
+}
+
+async function startTlsFront(t: TestApi): Promise<TlsFront> {
   const target = new URL(t.url);
   const server = https.createServer({ key: readFileSync(new URL('loopback-key.pem', FIXTURES)), cert: readFileSync(new URL('loopback-cert.pem', FIXTURES)) }, (req, res) => {
     const upstream = http.request(

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApi, type TestApi } from '../../helpers/api.js';
 import { kubectl } from '../../helpers/kubectl.js';
 import { kubectlReleases } from '../discovery/kubectl-versions.js';
-import { startTlsFront, type TlsFront } from '../discovery/tls-front.js';
+import { kubectlAccess, type TlsFront } from '../discovery/tls-front.js';
 
 // The head of `kubectl explain pods --recursive` against a v1.33 API server.
 const EXPLAIN_PODS_RECURSIVE_HEAD = `KIND:       Pod
@@ -107,7 +107,7 @@ describe('OpenAPI through the real kubectl', { skip: found.length === 0 ? 'no ku
   let front: TlsFront;
   before(async () => {
     t = await startTestApi();
-    front = await startTlsFront(t);
+    front = await kubectlAccess(t);
   });
   after(async () => {
     await front.close();
