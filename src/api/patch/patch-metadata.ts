@@ -33,6 +33,12 @@ export interface FieldMeta {
   readonly patchMergeKey?: string;
   /** `atomic`: apply owns and replaces the map whole. `granular` overrides an atomic type here. */
   readonly mapType?: 'atomic' | 'granular';
+  /**
+   * What Go's zero value of the parent serializes here when the field is unset:
+   * `{}` for a non-pointer struct, null for a slice without omitempty. Ownership
+   * comparisons use it so managedFields match the API server's, which compares typed objects.
+   */
+  readonly zero?: 'object' | 'null';
 }
 
 export interface TypeMeta {
@@ -63,6 +69,8 @@ function mergedBy(key: string, type?: string, extra: Partial<FieldMeta> = {}): F
 
 /** `conditions` lists: merged by `type` in both engines. */
 const CONDITIONS = mergedBy('type');
+/** Field metadata for a non-pointer struct field of the given type. */
+const struct = (type?: string, extra: Partial<FieldMeta> = {}): FieldMeta => ({ ...(type === undefined ? {} : { type }), zero: 'object', ...extra });
 const ATOMIC_MAP: FieldMeta = { mapType: 'atomic' };
 const ATOMIC_LIST: FieldMeta = { listType: 'atomic' };
 
@@ -71,7 +79,7 @@ const CONTAINER_FIELDS: Record<string, FieldMeta> = {
   env: mergedBy('name', core('EnvVar')),
   volumeMounts: mergedBy('mountPath'),
   volumeDevices: mergedBy('devicePath'),
-  resources: { type: core('ResourceRequirements') },
+  resources: struct(core('ResourceRequirements')),
   command: ATOMIC_LIST,
   args: ATOMIC_LIST,
   envFrom: ATOMIC_LIST,
@@ -79,6 +87,7 @@ const CONTAINER_FIELDS: Record<string, FieldMeta> = {
 };
 
 const STATUS_WITH_CONDITIONS: TypeMeta = { fields: { conditions: CONDITIONS } };
+
 
 const TYPES: Record<string, TypeMeta> = {
   // k8s.io/apimachinery/pkg/apis/meta/v1
@@ -93,12 +102,12 @@ const TYPES: Record<string, TypeMeta> = {
   [LABEL_SELECTOR]: { fields: { matchExpressions: ATOMIC_LIST }, atomic: true },
 
   // k8s.io/api/core/v1
-  [POD_TEMPLATE_SPEC]: { fields: { metadata: { type: OBJECT_META }, spec: { type: core('PodSpec') } } },
+  [POD_TEMPLATE_SPEC]: { fields: { metadata: struct(OBJECT_META), spec: struct(core('PodSpec')) } },
   [core('PodSpec')]: {
     fields: {
       volumes: mergedBy('name', core('Volume'), { patchStrategy: ['merge', 'retainKeys'] }),
       initContainers: mergedBy('name', core('Container')),
-      containers: mergedBy('name', core('Container')),
+      containers: mergedBy('name', core('Container'), { zero: 'null' }),
       ephemeralContainers: mergedBy('name', core('EphemeralContainer')),
       imagePullSecrets: mergedBy('name', core('LocalObjectReference')),
       hostAliases: mergedBy('ip'),
@@ -134,7 +143,7 @@ const TYPES: Record<string, TypeMeta> = {
   [core('Affinity')]: { fields: { nodeAffinity: { type: core('NodeAffinity') } } },
   [core('NodeAffinity')]: { fields: { requiredDuringSchedulingIgnoredDuringExecution: { type: core('NodeSelector') } } },
   [core('NodeSelector')]: { fields: {}, atomic: true },
-  [core('Pod')]: { fields: { spec: { type: core('PodSpec') }, status: { type: core('PodStatus') } } },
+  [core('Pod')]: { fields: { spec: struct(core('PodSpec')), status: struct(core('PodStatus')) } },
   [core('PodStatus')]: {
     fields: {
       conditions: CONDITIONS,
@@ -143,11 +152,11 @@ const TYPES: Record<string, TypeMeta> = {
       resourceClaimStatuses: mergedBy('name', undefined, { patchStrategy: ['merge', 'retainKeys'] }),
     },
   },
-  [core('PodTemplate')]: { fields: { template: { type: POD_TEMPLATE_SPEC } } },
-  [core('ReplicationController')]: { fields: { spec: { type: core('ReplicationControllerSpec') }, status: { type: core('ReplicationControllerStatus') } } },
-  [core('ReplicationControllerSpec')]: { fields: { selector: ATOMIC_MAP, template: { type: POD_TEMPLATE_SPEC } } },
+  [core('PodTemplate')]: { fields: { template: struct(POD_TEMPLATE_SPEC) } },
+  [core('ReplicationController')]: { fields: { spec: struct(core('ReplicationControllerSpec')), status: struct(core('ReplicationControllerStatus')) } },
+  [core('ReplicationControllerSpec')]: { fields: { selector: ATOMIC_MAP, template: struct(POD_TEMPLATE_SPEC) } },
   [core('ReplicationControllerStatus')]: STATUS_WITH_CONDITIONS,
-  [core('Service')]: { fields: { spec: { type: core('ServiceSpec') }, status: { type: core('ServiceStatus') } } },
+  [core('Service')]: { fields: { spec: struct(core('ServiceSpec')), status: struct(core('ServiceStatus')) } },
   [core('ServiceSpec')]: {
     fields: {
       ports: mergedBy('port', core('ServicePort'), { listMapKeys: ['port', 'protocol'], keyDefaults: { protocol: 'TCP' } }),
@@ -160,58 +169,58 @@ const TYPES: Record<string, TypeMeta> = {
   },
   [core('ServiceStatus')]: STATUS_WITH_CONDITIONS,
   [core('ServiceAccount')]: { fields: { secrets: mergedBy('name', core('ObjectReference')), imagePullSecrets: { listType: 'atomic', type: core('LocalObjectReference') } } },
-  [core('Node')]: { fields: { spec: { type: core('NodeSpec') }, status: { type: core('NodeStatus') } } },
+  [core('Node')]: { fields: { spec: struct(core('NodeSpec')), status: struct(core('NodeStatus')) } },
   [core('NodeSpec')]: { fields: { podCIDRs: { listType: 'set', patchStrategy: ['merge'] }, taints: ATOMIC_LIST } },
   [core('NodeStatus')]: { fields: { conditions: CONDITIONS, addresses: mergedBy('type') } },
-  [core('Namespace')]: { fields: { spec: { type: core('NamespaceSpec') }, status: { type: core('NamespaceStatus') } } },
+  [core('Namespace')]: { fields: { spec: struct(core('NamespaceSpec')), status: struct(core('NamespaceStatus')) } },
   [core('NamespaceSpec')]: { fields: { finalizers: ATOMIC_LIST } },
   [core('NamespaceStatus')]: STATUS_WITH_CONDITIONS,
-  [core('PersistentVolumeClaim')]: { fields: { spec: { type: core('PersistentVolumeClaimSpec') }, status: { type: core('PersistentVolumeClaimStatus') } } },
+  [core('PersistentVolumeClaim')]: { fields: { spec: struct(core('PersistentVolumeClaimSpec')), status: struct(core('PersistentVolumeClaimStatus')) } },
   [core('PersistentVolumeClaimSpec')]: { fields: { accessModes: ATOMIC_LIST, selector: { type: LABEL_SELECTOR } } },
   [core('PersistentVolumeClaimStatus')]: { fields: { conditions: CONDITIONS, accessModes: ATOMIC_LIST } },
-  [core('PersistentVolume')]: { fields: { spec: { type: core('PersistentVolumeSpec') } } },
+  [core('PersistentVolume')]: { fields: { spec: struct(core('PersistentVolumeSpec')) } },
   // claimRef is the one ObjectReference apply tracks field by field (+structType=granular).
   [core('PersistentVolumeSpec')]: { fields: { claimRef: { type: core('ObjectReference'), mapType: 'granular' }, accessModes: ATOMIC_LIST, mountOptions: ATOMIC_LIST } },
   [core('ComponentStatus')]: STATUS_WITH_CONDITIONS,
 
   // k8s.io/api/apps/v1
-  [apps('Deployment')]: { fields: { spec: { type: apps('DeploymentSpec') }, status: { type: apps('DeploymentStatus') } } },
+  [apps('Deployment')]: { fields: { spec: struct(apps('DeploymentSpec')), status: struct(apps('DeploymentStatus')) } },
   [apps('DeploymentSpec')]: {
     fields: {
-      selector: { type: LABEL_SELECTOR },
-      template: { type: POD_TEMPLATE_SPEC },
-      strategy: { patchStrategy: ['retainKeys'] },
+      selector: { type: LABEL_SELECTOR, zero: 'null' },
+      template: struct(POD_TEMPLATE_SPEC),
+      strategy: struct(undefined, { patchStrategy: ['retainKeys'] }),
     },
   },
   [apps('DeploymentStatus')]: STATUS_WITH_CONDITIONS,
-  [apps('ReplicaSet')]: { fields: { spec: { type: apps('ReplicaSetSpec') }, status: { type: apps('ReplicaSetStatus') } } },
-  [apps('ReplicaSetSpec')]: { fields: { selector: { type: LABEL_SELECTOR }, template: { type: POD_TEMPLATE_SPEC } } },
+  [apps('ReplicaSet')]: { fields: { spec: struct(apps('ReplicaSetSpec')), status: struct(apps('ReplicaSetStatus')) } },
+  [apps('ReplicaSetSpec')]: { fields: { selector: { type: LABEL_SELECTOR, zero: 'null' }, template: struct(POD_TEMPLATE_SPEC) } },
   [apps('ReplicaSetStatus')]: STATUS_WITH_CONDITIONS,
-  [apps('StatefulSet')]: { fields: { spec: { type: apps('StatefulSetSpec') }, status: { type: apps('StatefulSetStatus') } } },
-  [apps('StatefulSetSpec')]: { fields: { selector: { type: LABEL_SELECTOR }, template: { type: POD_TEMPLATE_SPEC }, volumeClaimTemplates: ATOMIC_LIST } },
+  [apps('StatefulSet')]: { fields: { spec: struct(apps('StatefulSetSpec')), status: struct(apps('StatefulSetStatus')) } },
+  [apps('StatefulSetSpec')]: { fields: { selector: { type: LABEL_SELECTOR, zero: 'null' }, template: struct(POD_TEMPLATE_SPEC), volumeClaimTemplates: ATOMIC_LIST } },
   [apps('StatefulSetStatus')]: STATUS_WITH_CONDITIONS,
-  [apps('DaemonSet')]: { fields: { spec: { type: apps('DaemonSetSpec') }, status: { type: apps('DaemonSetStatus') } } },
-  [apps('DaemonSetSpec')]: { fields: { selector: { type: LABEL_SELECTOR }, template: { type: POD_TEMPLATE_SPEC } } },
+  [apps('DaemonSet')]: { fields: { spec: struct(apps('DaemonSetSpec')), status: struct(apps('DaemonSetStatus')) } },
+  [apps('DaemonSetSpec')]: { fields: { selector: { type: LABEL_SELECTOR, zero: 'null' }, template: struct(POD_TEMPLATE_SPEC) } },
   [apps('DaemonSetStatus')]: STATUS_WITH_CONDITIONS,
 
   // k8s.io/api/batch/v1
-  [batch('Job')]: { fields: { spec: { type: batch('JobSpec') }, status: { type: batch('JobStatus') } } },
-  [batch('JobSpec')]: { fields: { selector: { type: LABEL_SELECTOR }, template: { type: POD_TEMPLATE_SPEC } } },
+  [batch('Job')]: { fields: { spec: struct(batch('JobSpec')), status: struct(batch('JobStatus')) } },
+  [batch('JobSpec')]: { fields: { selector: { type: LABEL_SELECTOR }, template: struct(POD_TEMPLATE_SPEC) } },
   // Job conditions merge by type in strategic patches but are atomic for apply (+listType=atomic).
   [batch('JobStatus')]: { fields: { conditions: { listType: 'atomic', patchStrategy: ['merge'], patchMergeKey: 'type' } } },
-  [batch('CronJob')]: { fields: { spec: { type: batch('CronJobSpec') } } },
-  [batch('CronJobSpec')]: { fields: { jobTemplate: { type: batch('JobTemplateSpec') } } },
-  [batch('JobTemplateSpec')]: { fields: { metadata: { type: OBJECT_META }, spec: { type: batch('JobSpec') } } },
+  [batch('CronJob')]: { fields: { spec: struct(batch('CronJobSpec')) } },
+  [batch('CronJobSpec')]: { fields: { jobTemplate: struct(batch('JobTemplateSpec')) } },
+  [batch('JobTemplateSpec')]: { fields: { metadata: struct(OBJECT_META), spec: struct(batch('JobSpec')) } },
 
   // autoscaling/v2, policy/v1, networking/v1, rbac/v1, admissionregistration/v1, storage/v1, certificates/v1, flowcontrol/v1
-  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler': { fields: { status: { type: 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus' } } },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler': { fields: { status: struct('io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus') } },
   'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus': STATUS_WITH_CONDITIONS,
   'io.k8s.api.policy.v1.PodDisruptionBudget': {
     fields: { spec: { type: 'io.k8s.api.policy.v1.PodDisruptionBudgetSpec' }, status: { type: 'io.k8s.api.policy.v1.PodDisruptionBudgetStatus' } },
   },
   'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': { fields: { selector: { type: LABEL_SELECTOR, patchStrategy: ['replace'] } } },
   'io.k8s.api.policy.v1.PodDisruptionBudgetStatus': STATUS_WITH_CONDITIONS,
-  'io.k8s.api.networking.v1.NetworkPolicy': { fields: { spec: { type: 'io.k8s.api.networking.v1.NetworkPolicySpec' } } },
+  'io.k8s.api.networking.v1.NetworkPolicy': { fields: { spec: struct('io.k8s.api.networking.v1.NetworkPolicySpec') } },
   'io.k8s.api.networking.v1.NetworkPolicySpec': { fields: { podSelector: { type: LABEL_SELECTOR } } },
   'io.k8s.api.rbac.v1.RoleBinding': { fields: { roleRef: { type: 'io.k8s.api.rbac.v1.RoleRef' } } },
   'io.k8s.api.rbac.v1.ClusterRoleBinding': { fields: { roleRef: { type: 'io.k8s.api.rbac.v1.RoleRef' } } },
@@ -220,13 +229,13 @@ const TYPES: Record<string, TypeMeta> = {
   'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration': { fields: { webhooks: mergedBy('name', 'io.k8s.api.admissionregistration.v1.MutatingWebhook') } },
   'io.k8s.api.admissionregistration.v1.ValidatingWebhook': { fields: { matchConditions: mergedBy('name') } },
   'io.k8s.api.admissionregistration.v1.MutatingWebhook': { fields: { matchConditions: mergedBy('name') } },
-  'io.k8s.api.storage.v1.CSINode': { fields: { spec: { type: 'io.k8s.api.storage.v1.CSINodeSpec' } } },
+  'io.k8s.api.storage.v1.CSINode': { fields: { spec: struct('io.k8s.api.storage.v1.CSINodeSpec') } },
   'io.k8s.api.storage.v1.CSINodeSpec': { fields: { drivers: mergedBy('name') } },
-  'io.k8s.api.certificates.v1.CertificateSigningRequest': { fields: { status: { type: 'io.k8s.api.certificates.v1.CertificateSigningRequestStatus' } } },
+  'io.k8s.api.certificates.v1.CertificateSigningRequest': { fields: { status: struct('io.k8s.api.certificates.v1.CertificateSigningRequestStatus') } },
   'io.k8s.api.certificates.v1.CertificateSigningRequestStatus': { fields: { conditions: { listType: 'map', listMapKeys: ['type'] } } },
-  'io.k8s.api.flowcontrol.v1.FlowSchema': { fields: { status: { type: 'io.k8s.api.flowcontrol.v1.FlowSchemaStatus' } } },
+  'io.k8s.api.flowcontrol.v1.FlowSchema': { fields: { status: struct('io.k8s.api.flowcontrol.v1.FlowSchemaStatus') } },
   'io.k8s.api.flowcontrol.v1.FlowSchemaStatus': STATUS_WITH_CONDITIONS,
-  'io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration': { fields: { status: { type: 'io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus' } } },
+  'io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration': { fields: { status: struct('io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus') } },
   'io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus': STATUS_WITH_CONDITIONS,
 };
 
@@ -264,7 +273,7 @@ const ROOTS: Record<string, string> = {
 export const BUILTIN_PATCH_METADATA: SchemaTable = { types: TYPES, roots: ROOTS };
 
 /** Every object has ObjectMeta at `metadata`, whatever else its type says (custom resources included). */
-const OBJECT_ROOT: TypeMeta = { fields: { metadata: { type: OBJECT_META } } };
+const OBJECT_ROOT: TypeMeta = { fields: { metadata: { type: OBJECT_META, zero: 'object' } } };
 
 /**
  * A position in an object's schema: the metadata of the field that holds the
@@ -316,6 +325,15 @@ export class SchemaNode {
 
   get patchMergeKey(): string {
     return this.meta?.patchMergeKey ?? '';
+  }
+
+  /** Fields Go's zero value of this type serializes (non-pointer structs, nil slices without omitempty). */
+  get zeroFields(): readonly (readonly [string, 'object' | 'null'])[] {
+    const fields = this.type?.fields ?? {};
+    return Object.keys(fields).flatMap((name) => {
+      const zero = fields[name]?.zero;
+      return zero === undefined ? [] : [[name, zero] as const];
+    });
   }
 }
 
