@@ -27,6 +27,11 @@ export interface Config {
   readonly apiUrl: string;
   /** Token a node agent joins with (bootstrap token). */
   readonly nodeToken: string | undefined;
+  /** Serve TLS on the API port too (kubectl sends tokens only over TLS). @defaultValue true */
+  readonly tls: boolean;
+  /** PEM files of the API's certificate and key; unset: a self-signed pair kept in dataDir/pki. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
   /** Whether development conveniences (GraphQL introspection, landing page) are on. */
   readonly development: boolean;
 }
@@ -79,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncMs: integer(env, 'KUBEQL_RESYNC_SECONDS', 300, 1, 86_400) * 1000,
     apiUrl: url(env, 'KUBEQL_API_URL', ['http:', 'https:']) ?? `http://${apiHost}:${port}`,
     nodeToken: env.KUBEQL_NODE_TOKEN && env.KUBEQL_NODE_TOKEN !== '' ? env.KUBEQL_NODE_TOKEN : undefined,
+    tls: env.KUBEQL_TLS !== 'false' && env.KUBEQL_TLS !== '0',
+    tlsCertFile: env.KUBEQL_TLS_CERT_FILE && env.KUBEQL_TLS_CERT_FILE !== '' ? env.KUBEQL_TLS_CERT_FILE : undefined,
+    tlsKeyFile: env.KUBEQL_TLS_KEY_FILE && env.KUBEQL_TLS_KEY_FILE !== '' ? env.KUBEQL_TLS_KEY_FILE : undefined,
     development: env.NODE_ENV !== 'production',
   });
 }

@@ -4,6 +4,7 @@
 import { renderKubeconfig } from '../src/auth/kubeconfig.js';
 import { ADMIN_GROUPS, issueToken, type TokenKind } from '../src/auth/tokens.js';
 import { createPrisma } from '../src/db/prisma.js';
+import { secureUrl, servingCertificate } from '../src/infra/serving-certificate.js';
 import { checkPostgres } from '../src/infra/connect.js';
 import type { ProcessContext } from '../src/process/main.js';
 import { StartupError } from '../src/startup-error.js';
@@ -66,9 +67,10 @@ export function kubeconfigCommand(args: string[]) {
   return async (ctx: ProcessContext): Promise<void> => {
     const options = flags(args);
     const cluster = options.get('cluster') ?? ctx.config.defaultCluster;
-    const server = options.get('server') ?? ctx.config.apiUrl;
+    const server = options.get('server') ?? (ctx.config.tls ? secureUrl(ctx.config.apiUrl) : ctx.config.apiUrl);
+    const tls = await servingCertificate(ctx.config);
     const token = await withDatabase(ctx, (prisma) => issueToken(prisma, { cluster, kind: 'admin', username: 'kubernetes-admin', groups: ADMIN_GROUPS }));
-    process.stdout.write(renderKubeconfig({ server, token, cluster, user: 'kubernetes-admin' }));
+    process.stdout.write(renderKubeconfig({ server, token, cluster, user: 'kubernetes-admin', ...(tls && server.startsWith('https:') ? { caPem: tls.cert } : {}) }));
     void ctx.lifecycle.stop();
   };
 }

@@ -6,6 +6,7 @@ import { startApi } from '../src/api/start.js';
 import { ensureAdminKubeconfig } from '../src/auth/admin-credentials.js';
 import type { Config } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
+import { secureUrl, servingCertificate } from '../src/infra/serving-certificate.js';
 import { startBackingServices } from '../src/infra/backing-services.js';
 import { createLogger, type Logger } from '../src/log.js';
 import type { ProcessContext } from '../src/process/main.js';
@@ -28,19 +29,21 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const services = await startBackingServices(config, log, lifecycle, say);
   const applied = await migrate(services.databaseUrl, log);
   if (applied.length > 0) say(`Applied ${applied.length} migration(s).`);
-  const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, development: config.development });
+  const tls = await servingCertificate(config);
+  const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, development: config.development, logWindowMs: config.logWindowMs, ...(tls ? { tls } : {}) });
   lifecycle.add('api', api.stop);
-  const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, config.apiUrl);
+  const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
+  const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, server, tls?.cert);
   // Scheduler, controller manager and node agent join here as they are built
   // (issues #6, #7, #8); each will run in this process like the API.
   say('');
   say(`kubeql is up (cluster "${config.defaultCluster}"). Stop with Ctrl-C; data stays in ${config.dataDir}.`);
-  say(`  API:      ${config.apiUrl}`);
+  say(`  API:      ${server}${tls ? ` (and ${config.apiUrl})` : ''}`);
   say(`  GraphQL:  ${config.apiUrl}/graphql`);
   say(`  Log:      ${path.join(config.dataDir, 'kubeql.log')}`);
   say('');
   say(`  export KUBECONFIG=${kubeconfig}`);
-  say('  kubectl version');
+  say('  kubectl get namespaces');
   say('');
   lifecycle.add('banner', async () => say('kubeql stopped.'));
 }

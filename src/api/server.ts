@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import crypto from 'node:crypto';
 import type { TokenAuthenticator } from '../auth/tokens.js';
 import type { Logger } from '../log.js';
@@ -17,7 +17,7 @@ export interface ApiServerOptions {
  * The request pipeline every HTTP request takes: cluster scope, authentication,
  * routing, and the mapping of failures to Status bodies.
  */
-export function createApiServer(options: ApiServerOptions): { server: http.Server; router: Router } {
+export function createApiServer(options: ApiServerOptions): { handler: http.RequestListener; router: Router } {
   const router = new Router();
   const { authenticator, log } = options;
 
@@ -39,12 +39,11 @@ export function createApiServer(options: ApiServerOptions): { server: http.Serve
     await route.handler(ctx);
   }
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     handle(req, res).catch((err: unknown) => {
       const apiError = sendError(res, err);
       if (apiError.code >= 500) log.error({ err, url: req.url, method: req.method }, 'request failed');
     });
-  });
-  server.keepAliveTimeout = 65_000;
-  return { server, router };
+  };
+  return { handler, router };
 }

@@ -7,8 +7,15 @@ import { startGraphql } from './graphql/server.js';
 import { createGraphqlSchema } from './graphql/schema.js';
 import { registerDiscovery } from './discovery/register.js';
 import { registerHealth } from './health.js';
+import { registerRest } from './rest/handlers.js';
+import { builtinRegistryFor } from './resources/registry.js';
+import { Store } from '../store/store.js';
+import { ObjectService } from '../objects/service.js';
+import { defaultAdmission } from '../objects/default-admission.js';
 import { registerOpenApi } from './openapi/register.js';
 import { createApiServer } from './server.js';
+import { DualProtocolServer } from './http/dual-protocol.js';
+import type { ServingCertificate } from '../infra/pki.js';
 import type { Router } from './http/router.js';
 import { registerVersion } from './version.js';
 
@@ -20,12 +27,18 @@ export interface ApiOptions {
   log: Logger;
   /** GraphQL introspection and landing page. @defaultValue true */
   development?: boolean;
+  /** TLS certificate for the API; kubectl sends tokens only over TLS. Without it the API speaks plain HTTP only. */
+  tls?: ServingCertificate;
+  /** Change-log window kept for watches and continue tokens (Config.logWindowMs). @defaultValue 300000 */
+  logWindowMs?: number;
 }
 
 export interface RunningApi {
   port: number;
   prisma: PrismaClient;
   router: Router;
+  store: Store;
+  objects: ObjectService;
   stop(): Promise<void>;
 }
 
@@ -36,20 +49,25 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   const authenticator = new TokenAuthenticator(prisma);
-  const { server, router } = createApiServer({ authenticator, log });
+  const { handler, router } = createApiServer({ authenticator, log });
+  const server = new DualProtocolServer(handler, options.tls);
   registerHealth(router, [
     { name: 'postgres', check: async () => void (await prisma.$queryRaw`SELECT 1`) },
     { name: 'redis', check: async () => void (await redis.ping()) },
   ]);
   registerVersion(router);
+  const store = new Store({ databaseUrl: options.databaseUrl, log: log.child({ component: 'store' }), compaction: { windowMs: options.logWindowMs ?? 300_000 } });
+  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
   registerDiscovery(router);
   registerOpenApi(router);
-  const graphql = await startGraphql({ schema: createGraphqlSchema(), router, httpServer: server, authenticator, log, development: options.development ?? true });
+  registerRest(router, objects);
+  const graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (listener) => server.onUpgrade(listener), authenticator, log, development: options.development ?? true });
   let port: number;
   try {
-    port = await listen(server, options.host, options.port);
+    port = await listen(server.listener, options.host, options.port);
   } catch (err) {
     await graphql.stop();
+    await store.close();
     redis.disconnect();
     await prisma.$disconnect();
     throw err;
@@ -59,14 +77,12 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     port,
     prisma,
     router,
+    store,
+    objects,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Long-running requests (watches) are cut after a short grace.
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
+      await server.close();
       await graphql.stop();
+      await store.close();
       redis.disconnect();
       await prisma.$disconnect();
     },

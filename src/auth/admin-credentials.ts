@@ -12,7 +12,7 @@ export function kubeconfigPath(dataDir: string): string {
  * Tokens are stored hashed, so an existing kubeconfig is reused while its token
  * still authenticates; otherwise a new admin token is issued and written.
  */
-export async function ensureAdminKubeconfig(prisma: PrismaClient, dataDir: string, cluster: string, server: string): Promise<string> {
+export async function ensureAdminKubeconfig(prisma: PrismaClient, dataDir: string, cluster: string, server: string, caPem?: string): Promise<string> {
   const file = kubeconfigPath(dataDir);
   const existing = await readKubeconfigToken(file);
   let token: string | undefined;
@@ -21,6 +21,6 @@ export async function ensureAdminKubeconfig(prisma: PrismaClient, dataDir: strin
     if (identity?.kind === 'admin' && identity.cluster === cluster) token = existing.token;
   }
   token ??= await issueToken(prisma, { cluster, kind: 'admin', username: 'kubernetes-admin', groups: ADMIN_GROUPS });
-  await writeKubeconfig(file, { server, token, cluster, user: 'kubernetes-admin' });
+  await writeKubeconfig(file, { server, token, cluster, user: 'kubernetes-admin', ...(caPem ? { caPem } : {}) });
   return file;
 }

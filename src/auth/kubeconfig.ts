@@ -7,6 +7,8 @@ export interface KubeconfigOptions {
   token: string;
   cluster: string;
   user: string;
+  /** PEM of the CA that signed the API's certificate (https servers). */
+  caPem?: string;
 }
 
 /** A kubeconfig with one cluster, one user and one current context. */
@@ -15,7 +17,7 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
   return YAML.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: `kubeql-${options.cluster}`, cluster: { server: options.server } }],
+    clusters: [{ name: `kubeql-${options.cluster}`, cluster: { server: options.server, ...(options.caPem ? { 'certificate-authority-data': Buffer.from(options.caPem).toString('base64') } : {}) } }],
     users: [{ name: options.user, user: { token: options.token } }],
     contexts: [{ name: context, context: { cluster: `kubeql-${options.cluster}`, user: options.user, namespace: 'default' } }],
     'current-context': context,

@@ -82,8 +82,17 @@ async function ensureWritableDir(dir: string, owner: RunAs | undefined): Promise
     throw new StartupError(`data directory ${dir} cannot be written (${(err as Error).message}); set KUBEQL_DATA_DIR to a writable directory`);
   }
   if (owner) {
-    // Every ancestor must be searchable by the postgres user.
-    const probe = await run('test', ['-w', dir], { uid: owner.uid, gid: owner.gid });
+    // Every ancestor must be searchable by the postgres user. A checkout under
+    // root's home (mode 700) is not; give others search (not read) permission.
+    let probe = await run('test', ['-w', dir], { uid: owner.uid, gid: owner.gid });
+    if (probe.code !== 0) {
+      for (let parent = path.dirname(dir); ; parent = path.dirname(parent)) {
+        const stat = await fs.stat(parent);
+        if ((stat.mode & 0o001) === 0) await fs.chmod(parent, stat.mode | 0o001);
+        if (path.dirname(parent) === parent) break;
+      }
+      probe = await run('test', ['-w', dir], { uid: owner.uid, gid: owner.gid });
+    }
     if (probe.code !== 0) {
       throw new StartupError(`data directory ${dir} is not reachable by the postgres user PostgreSQL runs as; set KUBEQL_DATA_DIR to a directory outside private home folders`);
     }

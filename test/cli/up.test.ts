@@ -43,9 +43,9 @@ describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === 
     let pgPort: number;
     let token: string;
     try {
-      await first.waitForOutput(/kubectl version/, 120_000);
+      await first.waitForOutput(/kubectl get namespaces/, 120_000);
       const kubeconfig = path.join(dataDir, 'kubeconfig');
-      assert.match(first.stdout, new RegExp(`API: +http://127\\.0\\.0\\.1:${port}`));
+      assert.match(first.stdout, new RegExp(`API: +https://127\\.0\\.0\\.1:${port} \\(and http://127\\.0\\.0\\.1:${port}\\)`));
       assert.match(first.stdout, new RegExp(`GraphQL: +http://127\\.0\\.0\\.1:${port}/graphql`));
       assert.ok(first.stdout.includes(`export KUBECONFIG=${kubeconfig}`));
 
@@ -55,6 +55,10 @@ describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === 
       const ready = await kubectl(kubeconfig, ['get', '--raw', '/readyz']);
       assert.equal(ready.code, 0, ready.stderr);
       assert.equal(ready.stdout.trim(), 'ok');
+      // kubectl sends its token (over TLS, checked against the kubeconfig's CA): an authenticated list works.
+      const namespaces = await kubectl(kubeconfig, ['get', 'namespaces', '-o', 'name']);
+      assert.equal(namespaces.code, 0, namespaces.stderr);
+      assert.deepEqual(namespaces.stdout.trim().split('\n').sort(), ['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']);
 
       pgPort = await postgresPort(dataDir);
       assert.equal(await portOpen(pgPort), true);
@@ -69,11 +73,11 @@ describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === 
 
     const second = new RunningKubeql(['up'], env);
     try {
-      await second.waitForOutput(/kubectl version/, 120_000);
+      await second.waitForOutput(/kubectl get namespaces/, 120_000);
       assert.doesNotMatch(second.stdout, /Applied \d+ migration/, 'migrations ran again on existing data');
       // The admin token issued by the first start still authenticates: state survived.
-      const res = await fetch(`http://127.0.0.1:${port}/api`, { headers: { authorization: `Bearer ${token}` } });
-      assert.notEqual(res.status, 401);
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200);
       assert.equal((await readKubeconfigToken(path.join(dataDir, 'kubeconfig')))?.token, token);
     } finally {
       assert.equal(await second.stop('SIGTERM'), 0, second.stderr);

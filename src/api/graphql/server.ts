@@ -20,7 +20,8 @@ import { DEFAULT_LIMITS, operationLimitsRule, type GraphqlLimits } from './limit
 export interface GraphqlServerOptions {
   schema: GraphQLSchema;
   router: Router;
-  httpServer: http.Server;
+  /** Registers a listener for HTTP upgrades on the API's port; returns its removal. */
+  onUpgrade: (listener: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void) => () => void;
   authenticator: TokenAuthenticator;
   log: Logger;
   /** Introspection and the Apollo Sandbox landing page. */
@@ -56,6 +57,8 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
     schema: options.schema,
     introspection: options.development,
     allowBatchedHttpRequests: false,
+    // The process's Lifecycle drains everything on signals; Apollo must not re-raise them.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [limitsRule],
@@ -160,11 +163,11 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
     if (path !== GRAPHQL_PATH) return;
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
-  options.httpServer.on('upgrade', onUpgrade);
+  const removeUpgrade = options.onUpgrade(onUpgrade);
 
   return {
     async stop() {
-      options.httpServer.off('upgrade', onUpgrade);
+      removeUpgrade();
       for (const client of wss.clients) client.terminate();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -1,0 +1,296 @@
+import crypto from 'node:crypto';
+import { ApiError, badRequest, forbidden, notFound } from '../api/errors.js';
+import type { JsonObject } from '../api/patch/json-value.js';
+import { apiVersionOf, type RegistryFor } from '../api/resources/registry.js';
+import type { ApiResource } from '../api/resources/types.js';
+import type { Store } from '../store/store.js';
+import { ConflictError, NotFoundError } from '../store/errors.js';
+import type { CollectionKey, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, Watch, WatchOptions } from '../store/types.js';
+import { runAdmission, type AdmissionAttributes, type AdmissionPlugin, type Requester } from './admission.js';
+import { applyPatch, type PatchType } from './patch.js';
+
+/** Where a request points: a resource as served in one cluster. */
+export interface ResourceRef {
+  cluster: string;
+  resource: ApiResource;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** managedFields manager; defaults from the requester. */
+  fieldManager?: string;
+  requester: Requester;
+  signal?: AbortSignal;
+}
+
+export interface UpdateRequestOptions extends WriteOptions {
+  /** 'status' writes only status; '' (default) the main resource. */
+  subresource?: string;
+}
+
+export interface DeleteRequestOptions extends WriteOptions, Omit<DeleteOptions, 'signal'> {}
+
+export interface ObjectServiceOptions {
+  store: Store;
+  registryFor: RegistryFor;
+  admission: readonly AdmissionPlugin[];
+}
+
+// Namespaces every cluster has (kube-apiserver creates them at start).
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+const PATCH_ATTEMPTS = 5;
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/**
+ * The API machinery's generic registry: every read and write of an object,
+ * whether from REST, GraphQL or a worker, goes through here so that it gets
+ * the same namespace checks, admission (defaults, validation, allocation,
+ * quota) and store semantics.
+ */
+export class ObjectService {
+  readonly store: Store;
+  readonly registryFor: RegistryFor;
+  private readonly admission: readonly AdmissionPlugin[];
+  private readonly bootstrapped = new Map<string, Promise<void>>();
+
+  constructor(options: ObjectServiceOptions) {
+    this.store = options.store;
+    this.registryFor = options.registryFor;
+    this.admission = options.admission;
+  }
+
+  /** The resource a (group, version, plural) names in this cluster, or 404. */
+  resource(cluster: string, group: string, version: string, resource: string): ResourceRef {
+    const found = this.registryFor(cluster).lookup(group, version, resource);
+    if (found === undefined) throw notFound('the server could not find the requested resource');
+    return { cluster, resource: found };
+  }
+
+  /** The resource serving a kind (apiVersion + kind), or 404 naming it. */
+  resourceForKind(cluster: string, apiVersion: string, kind: string): ResourceRef {
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    const found = this.registryFor(cluster).byKind(group, kind, version);
+    if (found === undefined) throw notFound(`the server could not find the requested resource: no kind "${kind}" is registered for version "${apiVersion}"`);
+    return { cluster, resource: found };
+  }
+
+  collection(ref: ResourceRef, namespace: string): CollectionKey {
+    const { resource } = ref;
+    if (!resource.namespaced && namespace !== '') throw notFound('the server could not find the requested resource');
+    return { cluster: ref.cluster, group: resource.group, resource: resource.resource, namespace: resource.namespaced ? namespace : '' };
+  }
+
+  key(ref: ResourceRef, namespace: string, name: string): ObjectKey {
+    return { ...this.collection(ref, namespace), name };
+  }
+
+  async get(ref: ResourceRef, namespace: string, name: string, signal?: AbortSignal): Promise<KubeObject> {
+    await this.ensureBootstrapped(ref.cluster);
+    const key = this.key(ref, namespace, name);
+    const object = await this.store.get(key, signal ? { signal } : {});
+    if (object === null) throw NotFoundError.of(key);
+    return this.served(ref, object);
+  }
+
+  async list(ref: ResourceRef, namespace: string, options: ListOptions = {}): Promise<ObjectList> {
+    await this.ensureBootstrapped(ref.cluster);
+    const list = await this.store.list(this.collection(ref, namespace), options);
+    return { ...list, items: list.items.map((o) => this.served(ref, o)) };
+  }
+
+  async watch(ref: ResourceRef, namespace: string, options: WatchOptions = {}): Promise<Watch> {
+    await this.ensureBootstrapped(ref.cluster);
+    return this.store.watch(this.collection(ref, namespace), options);
+  }
+
+  async create(ref: ResourceRef, namespace: string, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
+    await this.ensureBootstrapped(ref.cluster);
+    const { resource } = ref;
+    const object = clone(body);
+    object.apiVersion = apiVersionOf(resource.group, resource.version);
+    object.kind = resource.kind;
+    object.metadata = object.metadata ?? {};
+    const bodyNamespace = typeof object.metadata.namespace === 'string' ? object.metadata.namespace : '';
+    if (resource.namespaced) {
+      if (bodyNamespace !== '' && bodyNamespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      object.metadata.namespace = namespace;
+    } else {
+      delete object.metadata.namespace;
+    }
+    // Clients cannot set server-owned fields on create.
+    for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete object.metadata[field];
+    // Status is the controllers' to write; a node registers with its status, as kubelets do.
+    if (resource.hasStatus && resource.resource !== 'nodes') delete object.status;
+    const name = typeof object.metadata.name === 'string' ? object.metadata.name : '';
+    if (resource.namespaced) await this.checkNamespaceAccepts(ref.cluster, namespace, resource, name);
+    await runAdmission(this.admission, this.attributes('CREATE', ref, '', namespace, name, object, undefined, options));
+    if (options.dryRun) return this.dryRunResult(ref, object);
+    const created = await this.store.create(this.collection(ref, namespace), object, options.signal ? { signal: options.signal } : {});
+    return this.served(ref, created);
+  }
+
+  async update(ref: ResourceRef, namespace: string, name: string, body: KubeObject, options: UpdateRequestOptions): Promise<KubeObject> {
+    await this.ensureBootstrapped(ref.cluster);
+    const { resource } = ref;
+    const subresource = options.subresource ?? '';
+    const key = this.key(ref, namespace, name);
+    const object = clone(body);
+    object.metadata = object.metadata ?? {};
+    const bodyName = object.metadata.name;
+    if (typeof bodyName === 'string' && bodyName !== '' && bodyName !== name) {
+      throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
+    }
+    object.metadata.name = name;
+    const bodyNamespace = typeof object.metadata.namespace === 'string' ? object.metadata.namespace : '';
+    if (resource.namespaced && bodyNamespace !== '' && bodyNamespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    if (resource.namespaced) object.metadata.namespace = namespace;
+    object.apiVersion = apiVersionOf(resource.group, resource.version);
+    object.kind = resource.kind;
+    const current = await this.store.get(key, options.signal ? { signal: options.signal } : {});
+    if (current === null) throw NotFoundError.of(key);
+    await runAdmission(this.admission, this.attributes('UPDATE', ref, subresource, namespace, name, object, current, options));
+    if (options.dryRun) return this.served(ref, { ...object, metadata: { ...current.metadata, ...object.metadata } });
+    const updated = await this.store.update(key, object, {
+      ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
+      hasStatusSubresource: resource.hasStatus,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return this.served(ref, updated);
+  }
+
+  /**
+   * Applies a JSON, merge or strategic-merge patch. Without a resourceVersion
+   * in the patch, a conflicting concurrent write is retried against the new
+   * object, as the API server does.
+   */
+  async patch(ref: ResourceRef, namespace: string, name: string, type: PatchType, patch: unknown, options: UpdateRequestOptions): Promise<KubeObject> {
+    if (type === 'apply') throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not served yet; use kubectl apply without --server-side');
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(ref, namespace, name, options.signal);
+      const patched = applyPatch(type, current as unknown as JsonObject, patch, ref.resource.group, ref.resource.kind) as unknown as KubeObject;
+      patched.metadata = patched.metadata ?? {};
+      const patchNamesVersion = typeof (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion === 'string';
+      if (!patchNamesVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion;
+      try {
+        return await this.update(ref, namespace, name, patched, options);
+      } catch (err) {
+        if (!(err instanceof ConflictError) || patchNamesVersion || attempt >= PATCH_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  async delete(ref: ResourceRef, namespace: string, name: string, options: DeleteRequestOptions): Promise<DeleteResult> {
+    await this.ensureBootstrapped(ref.cluster);
+    const key = this.key(ref, namespace, name);
+    const current = await this.store.get(key, options.signal ? { signal: options.signal } : {});
+    if (current === null) throw NotFoundError.of(key);
+    await runAdmission(this.admission, this.attributes('DELETE', ref, '', namespace, name, undefined, current, options));
+    const storeOptions: DeleteOptions = {
+      ...(options.preconditions ? { preconditions: options.preconditions } : {}),
+      ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
+      gracePeriodSeconds: this.gracePeriod(ref, current, options.gracePeriodSeconds),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    if (options.dryRun) return { object: this.served(ref, current), deleted: false };
+    const result = await this.store.delete(key, storeOptions);
+    return { object: this.served(ref, result.object), deleted: result.deleted };
+  }
+
+  /**
+   * Pods bound to a node end gracefully: the node agent stops the containers
+   * and confirms with a zero-grace delete. Everything else goes at once.
+   */
+  private gracePeriod(ref: ResourceRef, current: KubeObject, requested: number | undefined): number {
+    if (ref.resource.group !== '' || ref.resource.resource !== 'pods') return 0;
+    const spec = (current.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    if (!spec.nodeName) return 0;
+    const grace = requested ?? spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, grace);
+  }
+
+  private attributes(
+    operation: AdmissionAttributes['operation'],
+    ref: ResourceRef,
+    subresource: string,
+    namespace: string,
+    name: string,
+    object: KubeObject | undefined,
+    oldObject: KubeObject | undefined,
+    options: WriteOptions,
+  ): AdmissionAttributes {
+    return { operation, cluster: ref.cluster, resource: ref.resource, subresource, namespace, name, object, oldObject, dryRun: options.dryRun ?? false, requester: options.requester };
+  }
+
+  /** NamespaceLifecycle: no new objects in a namespace that is missing or terminating. */
+  private async checkNamespaceAccepts(cluster: string, namespace: string, resource: ApiResource, name: string): Promise<void> {
+    if (namespace === '') throw badRequest('a namespace is required for namespaced resources');
+    const ns = await this.store.get({ cluster, group: '', resource: 'namespaces', namespace: '', name: namespace });
+    if (ns === null) throw notFound(`namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    const terminating = ns.metadata.deletionTimestamp !== undefined || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating';
+    if (terminating) {
+      const qualified = resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
+      throw forbidden(`${qualified} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name,
+        kind: resource.resource,
+        ...(resource.group !== '' ? { group: resource.group } : {}),
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
+  }
+
+  /** What a dry-run create returns: the admitted object with the fields a write would set. */
+  private dryRunResult(ref: ResourceRef, object: KubeObject): KubeObject {
+    const result = clone(object);
+    if (!result.metadata.name && typeof result.metadata.generateName === 'string') result.metadata.name = `${result.metadata.generateName}${crypto.randomBytes(3).toString('hex').slice(0, 5)}`;
+    result.metadata.uid = crypto.randomUUID();
+    result.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    result.metadata.generation = 1;
+    return this.served(ref, result);
+  }
+
+  /** Objects are served with the apiVersion and kind of the version asked for. */
+  private served(ref: ResourceRef, object: KubeObject): KubeObject {
+    return { ...object, apiVersion: apiVersionOf(ref.resource.group, ref.resource.version), kind: ref.resource.kind };
+  }
+
+  /** Creates the system namespaces of a cluster the first time this process sees it. */
+  ensureBootstrapped(cluster: string): Promise<void> {
+    let done = this.bootstrapped.get(cluster);
+    if (done === undefined) {
+      done = this.bootstrap(cluster).catch((err: unknown) => {
+        this.bootstrapped.delete(cluster);
+        throw err;
+      });
+      this.bootstrapped.set(cluster, done);
+    }
+    return done;
+  }
+
+  private async bootstrap(cluster: string): Promise<void> {
+    const namespaces = this.registryFor(cluster).lookup('', 'v1', 'namespaces');
+    if (namespaces === undefined) return;
+    const ref: ResourceRef = { cluster, resource: namespaces };
+    for (const name of SYSTEM_NAMESPACES) {
+      const key = this.key(ref, '', name);
+      if ((await this.store.get(key)) !== null) continue;
+      const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
+      await runAdmission(this.admission, this.attributes('CREATE', ref, '', '', name, object, undefined, { requester: { username: 'system:apiserver', groups: ['system:masters'] } }));
+      try {
+        await this.store.create(this.collection(ref, ''), object);
+      } catch (err) {
+        // Another replica created it first.
+        if (!(err instanceof ApiError) && (err as { reason?: string }).reason !== 'AlreadyExists') throw err;
+      }
+    }
+  }
+}
