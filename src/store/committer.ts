@@ -23,6 +23,8 @@ export interface CommitterOptions {
   maxBatch?: number;
   /** Called after each COMMIT that wrote changes, with the cluster and its new resourceVersion. */
   onCommit?: (cluster: string, rv: string) => void;
+  /** For tests: runs inside each write transaction just before COMMIT. */
+  beforeCommit?: (cluster: string) => Promise<void>;
 }
 
 interface Pending {
@@ -243,6 +245,7 @@ export class Committer {
         prev: change.prev,
       }));
       await client.query(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), rv]);
+      if (this.options.beforeCommit !== undefined) await this.options.beforeCommit(cluster);
       await client.query('COMMIT');
       this.options.onCommit?.(cluster, String(rv));
       return outcomes;

@@ -30,7 +30,8 @@ const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 export function labelConditions(selector: LabelSelector, cols: SelectorColumns, params: SqlParams): string[] {
   return selector.requirements.map((r) => {
-    const key = params.add(r.key);
+    // Added only where used: an unused parameter has no type and fails the statement.
+    const key = (): string => params.add(r.key);
     switch (r.operator) {
       case '=':
       case '==':
@@ -39,15 +40,15 @@ export function labelConditions(selector: LabelSelector, cols: SelectorColumns, 
         return `(${r.values.map((v) => `${cols.labels} @> ${params.add(JSON.stringify({ [r.key]: v }))}::jsonb`).join(' OR ')})`;
       case '!=':
       case 'notin':
-        return `NOT COALESCE(${cols.labels}->>${key} = ANY(${params.add(r.values)}::text[]), false)`;
+        return `NOT COALESCE(${cols.labels}->>${key()} = ANY(${params.add(r.values)}::text[]), false)`;
       case 'exists':
-        return `(${cols.labels} ? ${key})`;
+        return `(${cols.labels} ? ${key()})`;
       case '!':
-        return `NOT (${cols.labels} ? ${key})`;
+        return `NOT (${cols.labels} ? ${key()})`;
       case 'gt':
       case 'lt': {
         const op = r.operator === 'gt' ? '>' : '<';
-        const value = `${cols.labels}->>${key}`;
+        const value = `${cols.labels}->>${key()}`;
         // CASE keeps the cast from ever seeing a non-integer label.
         return `(CASE WHEN ${value} ~ '^[+-]?[0-9]{1,18}$' THEN (${value})::bigint ${op} ${params.add(r.values[0] ?? '0')}::bigint ELSE false END)`;
       }

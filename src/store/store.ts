@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { Committer } from './committer.js';
+import { compactChangeLog, Compactor, type CompactionResult } from './compaction.js';
 import { AlreadyExistsError } from './errors.js';
 import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
 import { listObjects } from './list.js';
@@ -26,6 +27,13 @@ export interface StoreOptions {
   maxBatch?: number;
   /** Watch hub tuning (buffer size, bookmark period, poll fallback). */
   watch?: WatchHubOptions;
+  /**
+   * Run periodic change-log compaction in this process (several replicas may;
+   * one compacts at a time). windowMs is Config.logWindowMs. @defaultValue off
+   */
+  compaction?: { windowMs: number; intervalMs?: number };
+  /** For tests only: runs inside each write transaction just before COMMIT. */
+  beforeCommit?: (cluster: string) => Promise<void>;
 }
 
 // apiserver retries a generateName collision this many times (RetryGenerateName).
@@ -46,6 +54,7 @@ export class Store {
   private readonly committer: Committer;
   private readonly notifier: ChangeNotifier;
   private readonly hub: WatchHub;
+  private readonly compactor: Compactor | undefined;
   private closed = false;
 
   constructor(options: StoreOptions) {
@@ -58,12 +67,26 @@ export class Store {
       pool: this.pool,
       log: log.child({ component: 'committer' }),
       maxBatch: options.maxBatch,
+      beforeCommit: options.beforeCommit,
       onCommit: (cluster) => {
         // Local watchers are woken at once; other processes by a coalesced NOTIFY.
         this.hub.wake(cluster);
         this.notifier.notify(cluster);
       },
     });
+    if (options.compaction !== undefined) {
+      this.compactor = new Compactor({ pool: this.pool, log: log.child({ component: 'compactor' }), ...options.compaction });
+      this.compactor.start();
+    }
+  }
+
+  /**
+   * Trims change-log rows older than `windowMs` now (normally the periodic
+   * compactor does). Versions up to the newest trimmed one become Expired.
+   * `cluster` limits it to one cluster.
+   */
+  compact(windowMs: number, cluster?: string): Promise<CompactionResult> {
+    return compactChangeLog(this.pool, windowMs, cluster);
   }
 
   /**
@@ -149,6 +172,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.compactor?.stop();
     await this.hub.close();
     while (!this.committer.idle) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.notifier.close();
