@@ -345,3 +345,21 @@ export function schemaFor(group: string, kind: string, table: SchemaTable = BUIL
   const type: TypeMeta = { fields: { ...OBJECT_ROOT.fields, ...declared?.fields } };
   return new SchemaNode(table, type, undefined);
 }
+
+/** What both patch engines know about the field at a path: `['spec', 'template', 'spec', 'containers']`; `*` steps into list items. */
+export interface PatchMetadataAt {
+  listType: ListType;
+  listMapKeys: readonly string[];
+  patchStrategy: readonly PatchStrategy[];
+  patchMergeKey: string;
+  atomic: boolean;
+}
+
+/**
+ * The patch metadata at a path of a kind's objects, for code that publishes or
+ * checks it (OpenAPI x-kubernetes-* extensions, validation).
+ */
+export function patchMetadataAt(group: string, kind: string, path: readonly string[], table: SchemaTable = BUILTIN_PATCH_METADATA): PatchMetadataAt {
+  const node = path.reduce((at, step) => (step === '*' ? at.item() : at.field(step)), schemaFor(group, kind, table));
+  return { listType: node.listType, listMapKeys: node.listMapKeys, patchStrategy: node.patchStrategies, patchMergeKey: node.patchMergeKey, atomic: node.atomicMap };
+}

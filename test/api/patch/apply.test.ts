@@ -10,6 +10,7 @@ import { FieldSet } from '../../../src/api/patch/field-set.js';
 import { pathString } from '../../../src/api/patch/field-path.js';
 import type { JsonObject, JsonValue } from '../../../src/api/patch/json-value.js';
 import type { ManagedFieldsEntry } from '../../../src/api/patch/managed-fields.js';
+import { schemaFor, type SchemaTable } from '../../../src/api/patch/patch-metadata.js';
 import { WEB_LIVE } from './fixtures/cases.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment', resetFields: [['status']] } as const;
@@ -373,5 +374,65 @@ describe('managedFields on ordinary writes', () => {
     assert.equal(managerFromRequest(undefined, 'kubectl/v1.33.0 (linux/amd64) kubernetes/abc'), 'kubectl');
     assert.equal(managerFromRequest('', 'kube-controller-manager/v1.33.0'), 'kube-controller-manager');
     assert.equal(managerFromRequest(undefined, undefined), '');
+  });
+});
+
+describe('several appliers and updaters sharing an object (structured-merge-diff scenarios)', () => {
+  const TABLE: SchemaTable = {
+    types: {
+      thing: { fields: { listOfLists: { type: 'item', listType: 'map', listMapKeys: ['name'] } } },
+      item: { fields: { value: { listType: 'set' } } },
+    },
+    roots: { 'example.com/Thing': 'thing' },
+  };
+  const target = { group: 'example.com', version: 'v1', kind: 'Thing', schema: schemaFor('example.com', 'Thing', TABLE) };
+  const doc = (body: string): JsonObject => ({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, ...y(body) });
+  type Op = { apply: string; manager: string } | { update: string; manager: string };
+  function run(ops: Op[]): JsonObject {
+    let live: JsonObject | undefined;
+    ops.forEach((op, i) => {
+      if ('apply' in op) live = serverSideApply(live, doc(op.apply), { ...target, manager: op.manager, now: at(i) });
+      else {
+        const next = doc(op.update);
+        (next.metadata as JsonObject).managedFields = ((live?.metadata as JsonObject | undefined)?.managedFields ?? null) as JsonValue;
+        live = updateManagedFields(live, next, { ...target, manager: op.manager, now: at(i) });
+      }
+      live = stored(live);
+    });
+    return live as JsonObject;
+  }
+  const body = (object: JsonObject): JsonValue | undefined => object.listOfLists;
+
+  it('an item another applier owns survives, minus the sub-items only the remover owned', () => {
+    const out = run([
+      { apply: 'listOfLists: [{name: a}, {name: b, value: [c]}]', manager: 'apply-one' },
+      { apply: 'listOfLists: [{name: b, value: [d]}]', manager: 'apply-two' },
+      { update: 'listOfLists: [{name: a}, {name: b, value: [c, d, e]}]', manager: 'controller' },
+      { apply: 'listOfLists: [{name: a}]', manager: 'apply-one' },
+    ]);
+    assert.deepEqual(body(out), [{ name: 'a' }, { name: 'b', value: ['d', 'e'] }]);
+    assert.deepEqual(owners(out)['apply-one/Apply'], ['.listOfLists[name="a"]', '.listOfLists[name="a"].name']);
+    assert.deepEqual(owners(out)['controller/Update'], ['.listOfLists[name="b"].value[="e"]']);
+  });
+
+  it('an item only the remover owned goes, even with sub-items an updater added', () => {
+    const out = run([
+      { apply: 'listOfLists: [{name: a}, {name: b, value: [c]}]', manager: 'apply-one' },
+      { apply: 'listOfLists: [{name: a, value: [b]}]', manager: 'apply-two' },
+      { update: 'listOfLists: [{name: a, value: [b]}, {name: b, value: [c, d]}]', manager: 'controller' },
+      { apply: 'listOfLists: [{name: a}]', manager: 'apply-one' },
+    ]);
+    assert.deepEqual(body(out), [{ name: 'a', value: ['b'] }]);
+    assert.equal(owners(out)['controller/Update'], undefined, 'the controller owned only what was removed');
+  });
+
+  it('a field an updater changed after the applier set it belongs to the updater', () => {
+    const out = run([
+      { apply: 'listOfLists: [{name: a, value: [x]}]', manager: 'applier' },
+      { update: 'listOfLists: [{name: a, value: [x, y]}]', manager: 'updater' },
+      { apply: 'listOfLists: [{name: a}]', manager: 'applier' },
+    ]);
+    assert.deepEqual(body(out), [{ name: 'a', value: ['y'] }]);
+    assert.deepEqual(owners(out)['updater/Update'], ['.listOfLists[name="a"].value[="y"]']);
   });
 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { PatchError } from '../../../src/api/patch/errors.js';
 import type { JsonObject } from '../../../src/api/patch/json-value.js';
-import { SchemaNode, schemaFor, type SchemaTable } from '../../../src/api/patch/patch-metadata.js';
+import { patchMetadataAt, SchemaNode, schemaFor, type SchemaTable } from '../../../src/api/patch/patch-metadata.js';
 import { applyStrategicMergePatch } from '../../../src/api/patch/strategic-merge.js';
 
 // The shape apimachinery's own strategic merge tests patch: a struct with a
@@ -395,6 +395,25 @@ describe('strategic merge patch failures answer as the API server does', () => {
         },
       );
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+  }
+});
+
+describe('the patch metadata table', () => {
+  const cases: { name: string; group: string; kind: string; path: string[]; expected: Partial<ReturnType<typeof patchMetadataAt>> }[] = [
+    { name: 'pod template containers merge by name', group: 'apps', kind: 'Deployment', path: ['spec', 'template', 'spec', 'containers'], expected: { listType: 'map', listMapKeys: ['name'], patchStrategy: ['merge'], patchMergeKey: 'name' } },
+    { name: 'container ports merge by containerPort and apply keys them by port and protocol', group: '', kind: 'Pod', path: ['spec', 'containers', '*', 'ports'], expected: { listMapKeys: ['containerPort', 'protocol'], patchMergeKey: 'containerPort' } },
+    { name: 'volumes merge by name and retain keys', group: 'batch', kind: 'CronJob', path: ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'volumes'], expected: { patchStrategy: ['merge', 'retainKeys'], patchMergeKey: 'name' } },
+    { name: 'finalizers are a set on every kind', group: 'example.com', kind: 'Widget', path: ['metadata', 'finalizers'], expected: { listType: 'set', patchStrategy: ['merge'], patchMergeKey: '' } },
+    { name: 'tolerations are atomic', group: '', kind: 'Pod', path: ['spec', 'tolerations'], expected: { listType: 'atomic', patchStrategy: [] } },
+    { name: 'label selectors are atomic structs', group: 'apps', kind: 'ReplicaSet', path: ['spec', 'selector'], expected: { atomic: true } },
+    { name: 'a service selector is an atomic map', group: '', kind: 'Service', path: ['spec', 'selector'], expected: { atomic: true } },
+    { name: 'a deployment strategy retains keys', group: 'apps', kind: 'Deployment', path: ['spec', 'strategy'], expected: { patchStrategy: ['retainKeys'], atomic: false } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const found = patchMetadataAt(c.group, c.kind, c.path);
+      for (const [key, value] of Object.entries(c.expected)) assert.deepEqual(found[key as keyof typeof found], value, key);
     });
   }
 });
