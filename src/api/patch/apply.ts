@@ -19,10 +19,11 @@ import type { Path } from './field-path.js';
 import { fieldElement, goJson, pathString } from './field-path.js';
 import { FieldSet } from './field-set.js';
 import type { JsonObject, JsonValue } from './json-value.js';
-import { assertSafeValue, cloneJson, getOwn, isJsonObject, jsonEqual } from './json-value.js';
+import { assertSafeValue, cloneJson, getOwn, goJsonType, isJsonObject, jsonEqual } from './json-value.js';
 import type { ManagedFields, ManagerInfo } from './managed-fields.js';
 import { decodeManagedFields, encodeManagedFields, formatTime, managerIdentifier, ManagedFieldsError } from './managed-fields.js';
 import type { SchemaNode } from './patch-metadata.js';
+import { FIELD_MANAGER_MAX_LENGTH, isPrintable } from './patch-options.js';
 import { schemaFor } from './patch-metadata.js';
 import { compareValues, mergeValues, pruneValue, toFieldSet, TypedValueError, validateTyped } from './typed-value.js';
 
@@ -79,8 +80,8 @@ export function managerFromRequest(fieldManager: string | undefined, userAgent: 
   const product = (userAgent ?? '').split('/')[0] ?? '';
   let out = '';
   for (const ch of product) {
-    if (out.length >= 128) break;
-    if (/\P{C}/u.test(ch)) out += ch;
+    if (Buffer.byteLength(out) >= FIELD_MANAGER_MAX_LENGTH) break;
+    if (isPrintable(ch)) out += ch;
   }
   return out;
 }
@@ -380,10 +381,7 @@ function updateLastApplied(object: JsonObject, config: JsonObject): JsonObject {
  * kind's list keys.
  */
 export function serverSideApply(live: JsonObject | undefined, config: unknown, options: ApplyOptions): JsonObject {
-  if (!isJsonObject(config)) {
-    const type = Array.isArray(config) ? 'array' : config === null ? 'null' : typeof config === 'number' ? 'number' : typeof config === 'boolean' ? 'bool' : 'string';
-    throw patchBadRequest(`error decoding patch: json: cannot unmarshal ${type} into Go value of type map[string]interface {}`);
-  }
+  if (!isJsonObject(config)) throw patchBadRequest(`error decoding patch: json: cannot unmarshal ${goJsonType(config)} into Go value of type map[string]interface {}`);
   assertSafeValue(config);
   const apiVersion = groupVersion(options);
   const configApiVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';

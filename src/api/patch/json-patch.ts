@@ -12,7 +12,7 @@
 import { patchBadRequest, patchRejected, patchResultInvalid, patchTooLarge } from './errors.js';
 import { parsePointer } from './json-pointer.js';
 import type { JsonObject, JsonValue } from './json-value.js';
-import { assertSafeValue, cloneJson, getOwn, hasOwn, isJsonObject, jsonEqual, jsonSize } from './json-value.js';
+import { assertSafeValue, cloneJson, getOwn, goJsonType, hasOwn, isJsonObject, jsonEqual, jsonSize } from './json-value.js';
 
 /** apiserver's maxJSONPatchOperations. */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -24,15 +24,6 @@ export interface JsonPatchOperation {
   readonly path?: JsonValue;
   readonly from?: JsonValue;
   readonly value?: JsonValue;
-}
-
-/** The name Go's encoding/json gives a JSON value's type in unmarshal errors. */
-function goJsonType(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'object';
-  if (typeof value === 'boolean') return 'bool';
-  return typeof value === 'number' ? 'number' : 'string';
 }
 
 /** Validates the body's shape (jsonpatch.DecodePatch); 400 for anything but a list of objects. */

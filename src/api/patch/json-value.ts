@@ -86,6 +86,15 @@ export function hasOwn(object: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
 }
 
+/** The name Go's encoding/json gives a JSON value's type in unmarshal errors ("cannot unmarshal array into ..."). */
+export function goJsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'object';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'number' ? 'number' : 'string';
+}
+
 /** Serialized size in bytes, used to bound what a patch may copy. */
 export function jsonSize(value: JsonValue): number {
   return Buffer.byteLength(JSON.stringify(value));

@@ -9,6 +9,11 @@ import type { PatchType } from './patch-types.js';
 /** metav1 FieldManagerMaxLength. */
 export const FIELD_MANAGER_MAX_LENGTH = 128;
 
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+export function isPrintable(ch: string): boolean {
+  return /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch);
+}
+
 export interface PatchOptionsInput {
   fieldManager?: string;
   /** Whether the `force` parameter was present at all (any value). */
@@ -29,7 +34,7 @@ export function validatePatchOptions(type: PatchType, options: PatchOptionsInput
   }
   let position = 0;
   for (const ch of manager) {
-    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) {
+    if (!isPrintable(ch)) {
       const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
       causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(manager)}: invalid character ${code} (at position ${position})`, field: 'fieldManager' });
     }

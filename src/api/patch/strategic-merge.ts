@@ -20,7 +20,7 @@ import { patchBadRequest, patchInternal, patchRejected } from './errors.js';
 import type { PatchError } from './errors.js';
 import { goFormat } from './go-format.js';
 import type { JsonObject, JsonValue } from './json-value.js';
-import { assertSafeKey, assertSafeValue, cloneJson, getOwn, hasOwn, isJsonObject } from './json-value.js';
+import { assertSafeKey, assertSafeValue, cloneJson, getOwn, goJsonType, hasOwn, isJsonObject } from './json-value.js';
 import type { SchemaNode } from './patch-metadata.js';
 
 const DIRECTIVE = '$patch';
@@ -271,7 +271,7 @@ function mergeList(original: JsonValue[], patch: JsonValue[], schema: SchemaNode
     if (isDeleteList) return original.filter((item) => !patch.some((gone) => gone === item));
     merged = dedupeScalars([...original, ...patch]);
   } else {
-    if (mergeKey === '') throw patchInternal(`cannot merge lists without merge key for ${schema.type === undefined ? '' : 'the list'}`);
+    if (mergeKey === '') throw patchInternal('cannot merge lists without merge key');
     const [remaining, items] = applyListDirectives(original, patch, mergeKey);
     serverOrder = remaining;
     patchOrder = items;
@@ -430,7 +430,7 @@ export function applyStrategicMergePatch(document: JsonObject, patch: unknown, s
   if (!isJsonObject(patch)) {
     // kjson.Unmarshal into map[string]interface{} fails for anything but an object (null decodes to an empty map).
     if (patch === null) return cloneJson(document);
-    throw patchBadRequest(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch === 'number' ? 'number' : typeof patch === 'boolean' ? 'bool' : 'string'} into Go value of type map[string]interface {}`);
+    throw patchBadRequest(`json: cannot unmarshal ${goJsonType(patch)} into Go value of type map[string]interface {}`);
   }
   return mergeMap(cloneJson(document), cloneJson(patch), schema);
 }

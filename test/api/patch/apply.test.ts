@@ -219,6 +219,19 @@ describe('server-side apply', () => {
     );
   });
 
+  it('apply and ownership updates never modify the objects they are given', () => {
+    const live = stored(update(undefined, config(), 'kubectl-client-side-apply', 1));
+    const body = config((c) => (c.spec.replicas = 5));
+    const [liveBefore, bodyBefore] = [structuredClone(live), structuredClone(body)];
+    apply(live, body, 'kubectl', 2, { force: true });
+    const next = applyEdit(live, (d) => (d.spec.replicas = 6));
+    const nextBefore = structuredClone(next);
+    update(live, next, 'kubectl-edit', 3);
+    assert.deepEqual(live, liveBefore);
+    assert.deepEqual(body, bodyBefore);
+    assert.deepEqual(next, nextBefore);
+  });
+
   it('an apply to a subresource is recorded with it', () => {
     const out = apply(undefined, config(), 'ctrl', 1, { subresource: 'status' });
     assert.equal(entries(out)[0]?.subresource, 'status');

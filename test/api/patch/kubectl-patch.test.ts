@@ -76,21 +76,24 @@ describe('kubectl patch commands against the API', { skip: kubectlPath() === und
       d = await get();
       assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
 
-      await run(['set', 'env', `deployment/${name}`, 'B-']);
+      await run(['set', 'env', `deployment/${name}`, 'C=three']);
       await run(['label', 'deployment', name, 'tier=frontend']);
       await run(['label', 'deployment', name, 'app-']);
       await run(['annotate', 'deployment', name, 'note=hello']);
       await run(['rollout', 'restart', 'deployment', name]);
       d = await get();
-      assert.deepEqual(d.spec.template.spec.containers[0]?.env, [{ name: 'A', value: 'one' }]);
+      assert.deepEqual(d.spec.template.spec.containers[0]?.env, [{ name: 'A', value: 'one' }, { name: 'B', value: 'two' }, { name: 'C', value: 'three' }]);
       assert.deepEqual(d.metadata.labels, { tier: 'frontend' });
       assert.equal(d.metadata.annotations?.note, 'hello');
       assert.match(d.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] ?? '', /^\d{4}-\d\d-\d\dT/);
 
+      // `kubectl edit` that deletes env var B and bumps the sidecar image: a two-way
+      // strategic merge patch with {"$patch": "delete", "name": "B"}.
       const editor = path.join(dir, `edit-${minor}.sh`);
-      await fs.writeFile(editor, "#!/bin/sh\nsed -i 's/busybox:1.36/busybox:1.37/' \"$1\"\n", { mode: 0o755 });
+      await fs.writeFile(editor, "#!/bin/sh\nsed -i -e '/- name: B$/,+1d' -e 's/busybox:1.36/busybox:1.37/' \"$1\"\n", { mode: 0o755 });
       await run(['edit', 'deployment', name], { KUBE_EDITOR: editor });
       d = await get();
+      assert.deepEqual(d.spec.template.spec.containers[0]?.env, [{ name: 'A', value: 'one' }, { name: 'C', value: 'three' }]);
       assert.deepEqual(d.spec.template.spec.containers.map((c) => c.image), ['nginx:1.25', 'busybox:1.37']);
 
       await run(['patch', 'deployment', name, '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":1}]']);
