@@ -5,6 +5,7 @@ import type { SubresourceDefinition } from '../resources/types.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import type { JsonObject } from '../patch/json-value.js';
+import { bindPod } from '../../objects/binding.js';
 import { parsePatchBody, patchTypeOf } from '../../objects/patch.js';
 import { readRequestObject } from '../protobuf/request-object.js';
 import { labelsMatch, parseLabelSelector } from '../../store/label-selector.js';
@@ -104,23 +105,7 @@ async function binding(request: RestRequest): Promise<void> {
   const body = readRequestObject(request.ctx.req.headers['content-type'], await readBody(request.ctx.req), { apiVersion: 'v1', kind: 'Binding' }) as { target?: { name?: string; kind?: string } };
   const node = body.target?.name;
   if (!node) throw new ApiError(422, 'Invalid', `Binding "${info.name}" is invalid: target.name: Required value`, { name: info.name, kind: 'Binding', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }] });
-  const pod = await objects.get(ref, info.namespace, info.name, request.signal);
-  const spec = (pod.spec ?? {}) as { nodeName?: string };
-  if (pod.metadata.deletionTimestamp) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${info.name}": pod ${info.name} is being deleted, cannot be assigned to a host`, { name: info.name, kind: 'pods/binding' });
-  if (spec.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${info.name}": pod ${info.name} is already assigned to node "${spec.nodeName}"`, { name: info.name, kind: 'pods/binding' });
-  const options = writeOptions(request);
-  // Conditional on the version read: a concurrent binder makes this a Conflict, never a double bind.
-  const bound = await objects.update(ref, info.namespace, info.name, { ...pod, spec: { ...(pod.spec as object), nodeName: node } }, options);
-  const status = (bound.status ?? {}) as { conditions?: { type: string }[] };
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
-  try {
-    await objects.update(ref, info.namespace, info.name, { ...bound, status: { ...status, conditions } }, { ...options, subresource: 'status' });
-  } catch (err) {
-    // The binding stands; the node agent or a later status write sets the condition.
-    request.ctx.log.debug({ err }, 'PodScheduled condition not written after binding');
-  }
+  await bindPod(objects, ref, info.namespace, info.name, node, writeOptions(request));
   success(request, 201);
 }
 

@@ -1,0 +1,94 @@
+// Binding a pod to a node (pods/<name>/binding): the one code path the REST
+// subresource and the scheduler worker share. Optimistic: the write is
+// conditional on the pod version read, so a concurrent binder gets Conflict,
+// never a double bind. Before writing, the node's allocatable is re-checked
+// against the pods bound to it now (bind-check.ts), so scheduler replicas
+// working from different snapshots cannot overcommit a node.
+
+import { ApiError } from '../api/errors.js';
+import type { Node, Pod } from '../kube/types.js';
+import { bindConflicts } from '../scheduler/bind-check.js';
+import { NotFoundError } from '../store/errors.js';
+import type { KubeObject } from '../store/types.js';
+import type { ObjectService, ResourceRef, WriteOptions } from './service.js';
+
+export interface BindResult {
+  /** The pod as bound (before the PodScheduled condition was written). */
+  pod: KubeObject;
+  /** Whether the PodScheduled=True condition was written too. */
+  conditionWritten: boolean;
+}
+
+export interface BindOptions extends WriteOptions {
+  /** The pod's resourceVersion the caller decided on; a newer pod means Conflict. */
+  resourceVersion?: string;
+}
+
+function conflict(name: string, why: string): ApiError {
+  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": ${why}`, { name, kind: 'pods/binding' });
+}
+
+// Binds in this process to one node are serialized so the fit check and the
+// write cannot interleave between two binders sharing this ObjectService.
+const nodeLocks = new Map<string, Promise<unknown>>();
+
+async function withNodeLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = nodeLocks.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const settled = run.catch(() => undefined);
+  nodeLocks.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (nodeLocks.get(key) === settled) nodeLocks.delete(key);
+  }
+}
+
+/** Places pod `namespace/name` on `nodeName` and marks it PodScheduled=True. */
+export async function bindPod(objects: ObjectService, podsRef: ResourceRef, namespace: string, name: string, nodeName: string, options: BindOptions): Promise<BindResult> {
+  return withNodeLock(`${podsRef.cluster}\u0000${nodeName}`, async () => {
+    const pod = await objects.get(podsRef, namespace, name, options.signal);
+    const spec = (pod.spec ?? {}) as { nodeName?: string };
+    if (pod.metadata.deletionTimestamp) throw conflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    if (spec.nodeName) throw conflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+    if (options.resourceVersion !== undefined && pod.metadata.resourceVersion !== options.resourceVersion) {
+      throw conflict(name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    await checkNodeFits(objects, podsRef, pod, nodeName, options.signal);
+    const writeOptions: WriteOptions = { requester: options.requester, ...(options.dryRun ? { dryRun: true } : {}), ...(options.fieldManager ? { fieldManager: options.fieldManager } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    // Conditional on the version read: a concurrent binder makes this a Conflict.
+    const bound = await objects.update(podsRef, namespace, name, { ...pod, spec: { ...(pod.spec as object), nodeName } }, writeOptions);
+    if (options.dryRun) return { pod: bound, conditionWritten: false };
+    const status = (bound.status ?? {}) as { conditions?: { type: string }[] };
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
+    try {
+      await objects.update(podsRef, namespace, name, { ...bound, status: { ...status, conditions } }, { ...writeOptions, subresource: 'status' });
+      return { pod: bound, conditionWritten: true };
+    } catch {
+      // The binding stands; the node agent or a later status write sets the condition.
+      return { pod: bound, conditionWritten: false };
+    }
+  });
+}
+
+/**
+ * Conflict unless the node has room for the pod next to the pods bound to it
+ * now. A node that does not exist is not checked: the API server accepts such
+ * bindings too (the pod then waits for its node to register).
+ */
+async function checkNodeFits(objects: ObjectService, podsRef: ResourceRef, pod: KubeObject, nodeName: string, signal: AbortSignal | undefined): Promise<void> {
+  const nodesRef = objects.resource(podsRef.cluster, '', 'v1', 'nodes');
+  let node: KubeObject;
+  try {
+    node = await objects.get(nodesRef, '', nodeName, signal);
+  } catch (err) {
+    if (err instanceof NotFoundError) return;
+    throw err;
+  }
+  const bound = await objects.list(podsRef, '', { fieldSelector: `spec.nodeName=${nodeName}`, ...(signal ? { signal } : {}) });
+  const others = bound.items.filter((p) => p.metadata.uid !== pod.metadata.uid) as unknown as Pod[];
+  const reasons = bindConflicts(pod as unknown as Pod, node as unknown as Node, others);
+  if (reasons.length > 0) throw conflict(pod.metadata.name ?? '', `node "${nodeName}" cannot fit the pod: ${reasons.join(', ')}`);
+}

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { silentLogger } from '../../../src/log.js';
+import type { ObjectService } from '../../../src/objects/service.js';
+import { ClusterScheduler } from '../../../src/scheduler/worker/cluster-scheduler.js';
+import { uniqueClusterName } from '../../helpers/env.js';
+import { ADMIN, eventually, nodeNameOf, nodeObject, openObjects, podObject, podScheduled, refs } from './helpers.js';
+
+let objects: ObjectService;
+const running: ClusterScheduler[] = [];
+
+before(() => {
+  objects = openObjects();
+});
+after(async () => {
+  await Promise.all(running.map((s) => s.stop()));
+  await objects.store.close();
+});
+
+function startScheduler(cluster: string, extra: { parallelBinds?: number } = {}): ClusterScheduler {
+  const s = new ClusterScheduler({ objects, cluster, log: silentLogger(), ...extra });
+  running.push(s);
+  s.start();
+  return s;
+}
+
+describe('cluster scheduler', () => {
+  it('binds a pending pod to the node that fits and records a Scheduled event', async () => {
+    const cluster = uniqueClusterName('sched');
+    const r = refs(objects, cluster);
+    await objects.create(r.nodes, '', nodeObject('small', { cpu: '1' }), { requester: ADMIN });
+    await objects.create(r.nodes, '', nodeObject('big', { cpu: '8' }), { requester: ADMIN });
+    startScheduler(cluster);
+    await objects.create(r.pods, 'default', podObject('web', { cpu: '2' }), { requester: ADMIN });
+    const bound = await eventually(async () => {
+      const p = await objects.get(r.pods, 'default', 'web');
+      return nodeNameOf(p) && podScheduled(p)?.status === 'True' ? p : undefined;
+    }, 5000, 'web to be bound with PodScheduled=True');
+    assert.equal(nodeNameOf(bound), 'big');
+    const events = await eventually(async () => {
+      const list = await objects.list(r.events, 'default');
+      return list.items.find((e) => e.reason === 'Scheduled');
+    }, 5000, 'Scheduled event');
+    assert.equal(events.message, 'Successfully assigned default/web to big');
+    assert.equal((events.source as { component?: string }).component, 'default-scheduler');
+  });
+
+  it('explains an unschedulable pod in kube-scheduler words and binds it within a second of capacity appearing', async () => {
+    const cluster = uniqueClusterName('sched');
+    const r = refs(objects, cluster);
+    await objects.create(r.nodes, '', nodeObject('tainted', { cpu: '8', taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }), { requester: ADMIN });
+    await objects.create(r.nodes, '', nodeObject('a', { cpu: '1' }), { requester: ADMIN });
+    await objects.create(r.nodes, '', nodeObject('b', { cpu: '1' }), { requester: ADMIN });
+    startScheduler(cluster);
+    await objects.create(r.pods, 'default', podObject('big', { cpu: '2' }), { requester: ADMIN });
+    const pending = await eventually(async () => {
+      const p = await objects.get(r.pods, 'default', 'big');
+      return podScheduled(p)?.reason === 'Unschedulable' ? p : undefined;
+    }, 5000, 'PodScheduled=False');
+    const condition = podScheduled(pending);
+    assert.equal(condition?.status, 'False');
+    assert.match(condition?.message ?? '', /^0\/3 nodes are available: 1 node\(s\) had untolerated taint \{dedicated: db\}, 2 Insufficient cpu\. preemption: /);
+    const failed = await eventually(async () => (await objects.list(r.events, 'default')).items.find((e) => e.reason === 'FailedScheduling'), 5000, 'FailedScheduling event');
+    assert.equal(failed.type, 'Warning');
+    assert.equal(failed.message, condition?.message);
+
+    // Let the pod back off fully, then add room: it must be bound within a second.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const added = Date.now();
+    await objects.create(r.nodes, '', nodeObject('c', { cpu: '4' }), { requester: ADMIN });
+    const bound = await eventually(async () => {
+      const p = await objects.get(r.pods, 'default', 'big');
+      return nodeNameOf(p) ? p : undefined;
+    }, 3000, 'big to be bound after node c was added');
+    assert.equal(nodeNameOf(bound), 'c');
+    assert.ok(Date.now() - added < 1000, `bound ${Date.now() - added} ms after the node appeared`);
+  });
+
+  it('retries a pod that did not fit when a bound pod is deleted', async () => {
+    const cluster = uniqueClusterName('sched');
+    const r = refs(objects, cluster);
+    await objects.create(r.nodes, '', nodeObject('only', { cpu: '2' }), { requester: ADMIN });
+    startScheduler(cluster);
+    await objects.create(r.pods, 'default', podObject('first', { cpu: '2' }), { requester: ADMIN });
+    await eventually(async () => nodeNameOf(await objects.get(r.pods, 'default', 'first')), 5000, 'first bound');
+    await objects.create(r.pods, 'default', podObject('second', { cpu: '2' }), { requester: ADMIN });
+    await eventually(async () => (podScheduled(await objects.get(r.pods, 'default', 'second'))?.reason === 'Unschedulable' ? true : undefined), 5000, 'second unschedulable');
+    await objects.delete(r.pods, 'default', 'first', { requester: ADMIN, gracePeriodSeconds: 0 });
+    assert.equal(await eventually(async () => nodeNameOf(await objects.get(r.pods, 'default', 'second')), 3000, 'second bound'), 'only');
+  });
+
+  it('schedules higher priority first, then first come first served', async () => {
+    const cluster = uniqueClusterName('sched');
+    const r = refs(objects, cluster);
+    const s = startScheduler(cluster, { parallelBinds: 1 });
+    await s.synced();
+    // No nodes yet: every pod waits; then one node with room for exactly two pods.
+    for (const [name, priority] of [['low-1', 0], ['high', 1000], ['low-2', 0], ['mid', 10]] as const) {
+      await objects.create(r.pods, 'default', podObject(name, { cpu: '1', priority }), { requester: ADMIN });
+    }
+    await eventually(async () => (s.queueSizes.unschedulable + s.queueSizes.backoff === 4 ? true : undefined), 5000, 'four pending pods');
+    // Past the longest backoff, the node's arrival moves all four to the active queue at once.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await objects.create(r.nodes, '', nodeObject('n', { cpu: '2' }), { requester: ADMIN });
+    await eventually(async () => (s.stats.bound === 2 ? true : undefined), 5000, 'two pods bound');
+    const bound: string[] = [];
+    for (const name of ['low-1', 'high', 'low-2', 'mid']) if (nodeNameOf(await objects.get(r.pods, 'default', name))) bound.push(name);
+    assert.deepEqual(bound.sort(), ['high', 'mid']);
+  });
+
+  it('two schedulers of one cluster never overcommit a node', async () => {
+    const cluster = uniqueClusterName('sched');
+    const r = refs(objects, cluster);
+    await objects.create(r.nodes, '', nodeObject('n1', { cpu: '3' }), { requester: ADMIN });
+    await objects.create(r.nodes, '', nodeObject('n2', { cpu: '3' }), { requester: ADMIN });
+    // A second ObjectService is a second process's view (own store connection and watch).
+    const other = openObjects();
+    try {
+      const a = startScheduler(cluster);
+      const b = new ClusterScheduler({ objects: other, cluster, log: silentLogger() });
+      b.start();
+      try {
+        await Promise.all([a.synced(), b.synced()]);
+        await Promise.all(Array.from({ length: 10 }, (_, i) => objects.create(r.pods, 'default', podObject(`p${i}`, { cpu: '1' }), { requester: ADMIN })));
+        await eventually(async () => {
+          const pods = (await objects.list(r.pods, 'default')).items;
+          const bound = pods.filter((p) => nodeNameOf(p)).length;
+          const waiting = pods.filter((p) => podScheduled(p)?.reason === 'Unschedulable').length;
+          return bound === 6 && waiting === 4 ? true : undefined;
+        }, 10_000, '6 bound and 4 unschedulable');
+        const pods = (await objects.list(r.pods, 'default')).items;
+        const perNode = new Map<string, number>();
+        for (const p of pods) {
+          const n = nodeNameOf(p);
+          if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
+        }
+        assert.deepEqual(Object.fromEntries([...perNode].sort()), { n1: 3, n2: 3 });
+      } finally {
+        await b.stop();
+      }
+    } finally {
+      await other.store.close();
+    }
+  });
+});
