@@ -1,5 +1,6 @@
 import type { Identity } from '../../auth/tokens.js';
 import type { Logger } from '../../log.js';
+import type { ObjectService } from '../../objects/service.js';
 
 /** What every resolver receives: who asks, in which cluster, and a deadline. */
 export interface GraphqlContext {
@@ -8,4 +9,8 @@ export interface GraphqlContext {
   log: Logger;
   /** Aborted when the request times out or the client goes away. */
   signal: AbortSignal;
+  /** The object registry resolvers read and write through (the same code REST uses). */
+  objects?: ObjectService;
+  /** Largest page a connection serves (GraphqlLimits.maxPageSize). */
+  maxPageSize?: number;
 }

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApiError, toApiError } from '../errors.js';
+import { StoreError } from '../../store/errors.js';
 
 /** A GraphQL error carrying the Kubernetes reason in extensions.code, as REST carries it in Status. */
 export function graphqlError(err: ApiError): GraphQLError {
@@ -23,8 +24,10 @@ const GRAPHQL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILE
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown, onInternal: (err: unknown) => void): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof ApiError) {
-    return { ...formatted, message: original.message, extensions: graphqlError(original).extensions };
+  // Store errors already carry Kubernetes' reason and wording (NotFound, Conflict, Expired, ...).
+  if (original instanceof ApiError || original instanceof StoreError) {
+    const apiError = toApiError(original);
+    return { ...formatted, message: apiError.message, extensions: graphqlError(apiError).extensions };
   }
   if (original instanceof GraphQLError) {
     const code = original.extensions.code;

@@ -1,6 +1,8 @@
 import { makeExecutableSchemaFromModules, type GraphqlModule, type GraphSchema } from './modules.js';
 import { versionInfo } from '../version.js';
 import type { GraphqlContext } from './context.js';
+import { objectResolvers } from './object-resolvers.js';
+import { objectTypeDefs } from './object-types.js';
 
 // The base of the schema: scalars and the root fields every build has. Feature
 // modules (objects, relationships, mutations, subscriptions) extend it.
@@ -37,6 +39,10 @@ const base: GraphqlModule = {
   },
 };
 
+// Typed objects, connections and relationships over the ObjectService.
+const objects: GraphqlModule = { typeDefs: objectTypeDefs, resolvers: objectResolvers() };
+
+/** kubeql's schema: the base, every feature module, then any extra modules. */
 export function createGraphqlSchema(modules: GraphqlModule[] = []): GraphSchema {
-  return makeExecutableSchemaFromModules([base, ...modules]);
+  return makeExecutableSchemaFromModules([base, objects, ...modules]);
 }

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Identity, TokenAuthenticator } from '../../auth/tokens.js';
 import type { Logger } from '../../log.js';
+import type { ObjectService } from '../../objects/service.js';
 import { authenticate, resolveCluster, splitClusterPrefix } from '../authn.js';
 import { ApiError, toApiError, unauthorized } from '../errors.js';
 import { parseJson, readBody } from '../http/body.js';
@@ -27,6 +28,8 @@ export interface GraphqlServerOptions {
   /** Introspection and the Apollo Sandbox landing page. */
   development: boolean;
   limits?: Partial<GraphqlLimits>;
+  /** What resolvers read and write objects through; without it object fields answer ServiceUnavailable. */
+  objects?: ObjectService;
 }
 
 export interface RunningGraphql {
@@ -83,7 +86,7 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
       const response = await Promise.race([
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: ctx.req.method ?? 'GET', headers: headerMap(ctx.req), search: ctx.url.search, body },
-          context: async () => ({ cluster: ctx.cluster, identity, log: ctx.log, signal: controller.signal }),
+          context: async () => ({ cluster: ctx.cluster, identity, log: ctx.log, signal: controller.signal, ...(options.objects ? { objects: options.objects } : {}), maxPageSize: limits.maxPageSize }),
         }),
         new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })),
       ]);
@@ -150,7 +153,7 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
         const errors = validate(options.schema, document, [...specifiedRules, limitsRule]);
         if (errors.length > 0) return errors;
         const extra = ctx.extra as unknown as SocketExtra;
-        const contextValue: GraphqlContext = { cluster: extra.cluster ?? '', identity: extra.identity as Identity, log, signal: (extra.controller ?? new AbortController()).signal };
+        const contextValue: GraphqlContext = { cluster: extra.cluster ?? '', identity: extra.identity as Identity, log, signal: (extra.controller ?? new AbortController()).signal, ...(options.objects ? { objects: options.objects } : {}), maxPageSize: limits.maxPageSize };
         return { schema: options.schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphqlError(e.toJSON(), e, (err) => log.error({ err }, 'subscription failed'))) as never,

@@ -1,0 +1,73 @@
+import type { KubeObject, OwnerReference } from '../../store/types.js';
+import type { Loaders } from './loaders.js';
+
+// How objects point at each other, resolved through the request's loaders so
+// that a field asked for on many objects costs one read, not one per object.
+
+function spec<T>(object: KubeObject): T {
+  return (object.spec ?? {}) as T;
+}
+
+function namespaceOf(object: KubeObject): string {
+  return object.metadata.namespace ?? '';
+}
+
+export function controllerRef(object: KubeObject): OwnerReference | undefined {
+  const refs = object.metadata.ownerReferences ?? [];
+  return refs.find((r) => r.controller === true) ?? refs[0];
+}
+
+function ownedBy(items: readonly KubeObject[], uids: ReadonlySet<string>): KubeObject[] {
+  return items.filter((o) => (o.metadata.ownerReferences ?? []).some((r) => uids.has(r.uid)));
+}
+
+/** The object's controller owner, if it (still) exists with the referenced uid. */
+export async function ownerOf(loaders: Loaders, object: KubeObject): Promise<KubeObject | null> {
+  const ref = controllerRef(object);
+  if (ref === undefined) return null;
+  let owner: KubeObject | null;
+  try {
+    owner = await loaders.get(ref.apiVersion, ref.kind, namespaceOf(object), ref.name);
+  } catch {
+    // An owner of a kind this cluster does not serve cannot be shown.
+    return null;
+  }
+  return owner !== null && owner.metadata.uid === ref.uid ? owner : null;
+}
+
+/** Objects of a kind in the object's namespace that it owns. */
+export async function ownedObjects(loaders: Loaders, owner: KubeObject, apiVersion: string, kind: string): Promise<KubeObject[]> {
+  const items = await loaders.items({ apiVersion, kind, namespace: namespaceOf(owner) });
+  return ownedBy(items, new Set([owner.metadata.uid ?? '']));
+}
+
+/** Pods owned by the object, or by the objects it owns of `viaKind` (Deployment -> ReplicaSet -> Pod). */
+export async function podsOwnedThrough(loaders: Loaders, owner: KubeObject, viaApiVersion: string, viaKind: string): Promise<KubeObject[]> {
+  const intermediates = await ownedObjects(loaders, owner, viaApiVersion, viaKind);
+  const pods = await loaders.items({ apiVersion: 'v1', kind: 'Pod', namespace: namespaceOf(owner) });
+  return ownedBy(pods, new Set(intermediates.map((o) => o.metadata.uid ?? '')));
+}
+
+export async function podsOnNode(loaders: Loaders, node: KubeObject): Promise<KubeObject[]> {
+  const pods = await loaders.items({ apiVersion: 'v1', kind: 'Pod', namespace: '' });
+  return pods.filter((p) => spec<{ nodeName?: string }>(p).nodeName === node.metadata.name);
+}
+
+/** Events about the object (involvedObject.uid), oldest first. */
+export async function eventsAbout(loaders: Loaders, object: KubeObject): Promise<KubeObject[]> {
+  // Events of a cluster-scoped object (a Node) live in the default namespace.
+  const namespace = namespaceOf(object) || 'default';
+  const events = await loaders.items({ apiVersion: 'v1', kind: 'Event', namespace });
+  const uid = object.metadata.uid;
+  const about = events.filter((e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid);
+  const time = (e: KubeObject): string => String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
+  return about.sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : 0));
+}
+
+/** Pods in the service's namespace matching its selector (equality on every key, as Services select). */
+export async function podsSelectedBy(loaders: Loaders, service: KubeObject): Promise<KubeObject[]> {
+  const selector = spec<{ selector?: Record<string, string> }>(service).selector;
+  if (selector === undefined || Object.keys(selector).length === 0) return [];
+  const pods = await loaders.items({ apiVersion: 'v1', kind: 'Pod', namespace: namespaceOf(service) });
+  return pods.filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+}
