@@ -1,13 +1,25 @@
-// `kubeql scheduler`: the process that binds pods to nodes.
+// `kubeql scheduler`: the process that binds pods to nodes, for every cluster
+// in the database (one snapshot and scheduling queue per cluster).
+import pg from 'pg';
+import { builtinRegistryFor } from '../src/api/resources/registry.js';
 import { checkPostgres, checkRedis } from '../src/infra/connect.js';
+import { defaultAdmission } from '../src/objects/default-admission.js';
+import { ObjectService } from '../src/objects/service.js';
 import { requireUrls, type ProcessContext } from '../src/process/main.js';
+import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
+import { Store } from '../src/store/store.js';
 
 export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
   const { databaseUrl, redisUrl } = requireUrls(config, 'kubeql scheduler');
   await checkPostgres(databaseUrl);
   await checkRedis(redisUrl);
-  // The scheduler itself arrives with issue #6; until then the process only
-  // proves its connections and drains on SIGTERM, so deployments can be wired.
-  log.warn('scheduler: no work loops yet (issue #6); connected and idle');
-  lifecycle.add('scheduler', async () => undefined);
+  const store = new Store({ databaseUrl, log: log.child({ component: 'store' }) });
+  lifecycle.add('store', () => store.close());
+  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  lifecycle.add('cluster-discovery', () => pool.end());
+  const scheduler = new SchedulerWorker({ objects, log, listClusters: clustersWithObjects(async (sql) => (await pool.query<{ cluster: string }>(sql)).rows) });
+  scheduler.start();
+  lifecycle.add('scheduler', () => scheduler.stop());
+  log.info('scheduler started');
 }

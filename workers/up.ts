@@ -9,6 +9,7 @@ import { migrate } from '../src/db/migrate.js';
 import { secureUrl, servingCertificate } from '../src/infra/serving-certificate.js';
 import { startBackingServices } from '../src/infra/backing-services.js';
 import { createLogger, type Logger } from '../src/log.js';
+import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import type { ProcessContext } from '../src/process/main.js';
 import { StartupError } from '../src/startup-error.js';
 
@@ -32,6 +33,9 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const tls = await servingCertificate(config);
   const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, development: config.development, logWindowMs: config.logWindowMs, ...(tls ? { tls } : {}) });
   lifecycle.add('api', api.stop);
+  const scheduler = new SchedulerWorker({ objects: api.objects, log, listClusters: clustersWithObjects((sql) => api.prisma.$queryRawUnsafe<{ cluster: string }[]>(sql)) });
+  scheduler.start();
+  lifecycle.add('scheduler', () => scheduler.stop());
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
   const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, server, tls?.cert);
   // Scheduler, controller manager and node agent join here as they are built
