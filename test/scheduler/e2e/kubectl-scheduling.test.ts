@@ -2,7 +2,7 @@
 // worker running in-process on the API's object service, nodes registered
 // the way a node agent would (no node agent exists yet).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { silentLogger } from '../../../src/log.js';
 import { ClusterScheduler } from '../../../src/scheduler/worker/cluster-scheduler.js';
 import { startTestApi, type TestApi } from '../../helpers/api.js';
