@@ -1,0 +1,156 @@
+import { apiVersionOf } from '../resources/registry.js';
+import { toApiError } from '../errors.js';
+import type { ResourceRef } from '../../objects/service.js';
+import type { KubeObject, Watch, WatchEvent, WatchOptions } from '../../store/types.js';
+import type { GraphqlContext } from './context.js';
+import { graphqlError } from './errors.js';
+import type { GraphqlModule } from './modules.js';
+import { objectsOf, resetLoaders } from './loaders.js';
+
+const filterArgs = 'labelSelector: String, fieldSelector: String, "Deliver changes after this version; unset: current objects as ADDED first." resourceVersion: String, allowBookmarks: Boolean = false';
+
+export const subscriptionTypeDefs = /* GraphQL */ `
+  enum WatchEventType { ADDED MODIFIED DELETED BOOKMARK }
+
+  "A change to an object. For BOOKMARK only object.metadata.resourceVersion is meaningful."
+  type WatchEvent { type: WatchEventType!, object: KubeObject!, resourceVersion: String! }
+  type PodWatchEvent { type: WatchEventType!, object: Pod!, resourceVersion: String! }
+  type DeploymentWatchEvent { type: WatchEventType!, object: Deployment!, resourceVersion: String! }
+  type NodeWatchEvent { type: WatchEventType!, object: Node!, resourceVersion: String! }
+  type EventWatchEvent { type: WatchEventType!, object: Event!, resourceVersion: String! }
+
+  """
+  Watches, with REST watch's guarantees: in resourceVersion order, resumable
+  from a version without gaps or duplicates, an Expired error (410) when the
+  version is too old, filtered in the server.
+  """
+  type Subscription {
+    watch(apiVersion: String!, kind: String!, namespace: String, ${filterArgs}): WatchEvent!
+    pods(namespace: String, ${filterArgs}): PodWatchEvent!
+    deployments(namespace: String, ${filterArgs}): DeploymentWatchEvent!
+    nodes(${filterArgs}): NodeWatchEvent!
+    events(namespace: String, ${filterArgs}): EventWatchEvent!
+  }
+`;
+
+interface WatchArgs {
+  namespace?: string | null;
+  labelSelector?: string | null;
+  fieldSelector?: string | null;
+  resourceVersion?: string | null;
+  allowBookmarks?: boolean | null;
+}
+
+type Payload = { event: WatchEvent } | { error: unknown };
+
+/**
+ * A store watch as the async iterator graphql-js subscribes to. Unlike an
+ * async generator, return() closes the watch at once even while a next() is
+ * waiting for a change (a generator would run its cleanup only after the
+ * next event). A failure (Expired) becomes one final error payload.
+ */
+class WatchIterator implements AsyncIterableIterator<Payload> {
+  private watch: Watch | undefined;
+  private inner: AsyncIterator<WatchEvent> | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly start: () => Promise<Watch>,
+    private readonly namespace: string,
+    signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => this.finish(), { once: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Payload>> {
+    try {
+      if (this.watch === undefined && !this.finished) {
+        this.watch = await this.start();
+        this.inner = this.watch[Symbol.asyncIterator]();
+        if (this.finished) this.watch.close();
+      }
+      while (!this.finished && this.inner !== undefined) {
+        const result = await this.inner.next();
+        if (result.done) break;
+        // The store scopes the watch to the cluster and namespace; this check
+        // is a second line against a leak across namespaces (trap 6).
+        if (this.namespace !== '' && result.value.type !== 'BOOKMARK' && result.value.object.metadata.namespace !== this.namespace) continue;
+        return { done: false, value: { event: result.value } };
+      }
+    } catch (err) {
+      if (!this.finished) {
+        this.finish();
+        return { done: false, value: { error: err } };
+      }
+    }
+    this.finish();
+    return { done: true, value: undefined };
+  }
+
+  async return(): Promise<IteratorResult<Payload>> {
+    this.finish();
+    return { done: true, value: undefined };
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.watch?.close();
+  }
+}
+
+function subscribeTo(ctx: GraphqlContext, ref: () => ResourceRef, args: WatchArgs): AsyncIterableIterator<Payload> {
+  const namespace = args.namespace ?? '';
+  const options: WatchOptions = {
+    ...(args.labelSelector ? { labelSelector: args.labelSelector } : {}),
+    ...(args.fieldSelector ? { fieldSelector: args.fieldSelector } : {}),
+    ...(args.resourceVersion ? { resourceVersion: args.resourceVersion } : {}),
+    ...(args.allowBookmarks ? { allowBookmarks: true } : {}),
+  };
+  return new WatchIterator(() => objectsOf(ctx).watch(ref(), namespace, options), namespace, ctx.signal);
+}
+
+function eventOf(payload: Payload, ref: ResourceRef, ctx: GraphqlContext): unknown {
+  if ('error' in payload) throw graphqlError(toApiError(payload.error));
+  // Each event resolves its relationship fields against fresh reads.
+  resetLoaders(ctx);
+  const { type, object } = payload.event;
+  const served: KubeObject = { ...object, apiVersion: apiVersionOf(ref.resource.group, ref.resource.version), kind: ref.resource.kind };
+  return { type, object: served, resourceVersion: object.metadata.resourceVersion ?? '' };
+}
+
+function typedWatch(apiVersion: string, kind: string): { subscribe: unknown; resolve: unknown } {
+  const refOf = (ctx: GraphqlContext): ResourceRef => objectsOf(ctx).resourceForKind(ctx.cluster, apiVersion, kind);
+  return {
+    subscribe: (_: unknown, args: WatchArgs, ctx: GraphqlContext) => subscribeTo(ctx, () => refOf(ctx), args),
+    resolve: (payload: Payload, _: unknown, ctx: GraphqlContext) => eventOf(payload, refOf(ctx), ctx),
+  };
+}
+
+export const subscriptions: GraphqlModule = {
+  typeDefs: subscriptionTypeDefs,
+  resolvers: {
+    Subscription: {
+      watch: {
+        subscribe: (_: unknown, args: WatchArgs & { apiVersion: string; kind: string }, ctx: GraphqlContext) => {
+          // Resolve the kind now so an unknown one fails the subscription at once (NotFound).
+          let ref: ResourceRef;
+          try {
+            ref = objectsOf(ctx).resourceForKind(ctx.cluster, args.apiVersion, args.kind);
+          } catch (err) {
+            throw graphqlError(toApiError(err));
+          }
+          return subscribeTo(ctx, () => ref, args);
+        },
+        resolve: (payload: Payload, args: { apiVersion: string; kind: string }, ctx: GraphqlContext) => eventOf(payload, objectsOf(ctx).resourceForKind(ctx.cluster, args.apiVersion, args.kind), ctx),
+      },
+      pods: typedWatch('v1', 'Pod'),
+      deployments: typedWatch('apps/v1', 'Deployment'),
+      nodes: typedWatch('v1', 'Node'),
+      events: typedWatch('v1', 'Event'),
+    },
+  },
+};
