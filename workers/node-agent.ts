@@ -1,16 +1,66 @@
-// `kubeql node-agent`: a kubelet-like client of the API, never of the database.
+// `kubeql node-agent [--nodes N] [--name-prefix P] [--ca-file PEM]`: a
+// kubelet-like client of the API (KUBEQL_API_URL, KUBEQL_NODE_TOKEN), never of
+// the database, carrying N simulated nodes.
+import fs from 'node:fs';
+import { ApiStatusError } from '../src/node/api-client.js';
+import { startNodeAgent } from '../src/node/start.js';
 import { StartupError } from '../src/startup-error.js';
 import type { ProcessContext } from '../src/process/main.js';
 
+interface AgentFlags {
+  nodes?: number;
+  namePrefix?: string;
+  caFile?: string;
+}
+
+export function parseAgentFlags(args: readonly string[]): AgentFlags {
+  const flags: AgentFlags = {};
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    const [name, inline] = arg.startsWith('--') ? arg.slice(2).split('=', 2) : [undefined, undefined];
+    const value = inline ?? args[(i += 1)];
+    if (name === undefined || value === undefined) throw new StartupError(`unexpected argument "${arg}" (usage: kubeql node-agent [--nodes N] [--name-prefix P] [--ca-file PEM])`);
+    if (name === 'nodes') {
+      const nodes = Number(value);
+      if (!Number.isInteger(nodes) || nodes < 0 || nodes > 100_000) throw new StartupError(`--nodes ${value} is not a whole number from 0 to 100000`);
+      flags.nodes = nodes;
+    } else if (name === 'name-prefix') {
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) throw new StartupError(`--name-prefix ${value} is not a valid node name prefix (lowercase letters, digits, '-', '.')`);
+      flags.namePrefix = value;
+    } else if (name === 'ca-file') {
+      flags.caFile = value;
+    } else {
+      throw new StartupError(`unknown flag --${name}`);
+    }
+  }
+  return flags;
+}
+
 export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
   if (config.nodeToken === undefined) {
-    throw new StartupError('kubeql node-agent needs KUBEQL_NODE_TOKEN (a bootstrap token) and KUBEQL_API_URL');
+    throw new StartupError('kubeql node-agent needs KUBEQL_NODE_TOKEN (a bootstrap token: kubeql token create --kind bootstrap) and KUBEQL_API_URL');
   }
-  const response = await fetch(new URL('/readyz', config.apiUrl), { headers: { authorization: `Bearer ${config.nodeToken}` } }).catch((err: Error) => {
-    throw new StartupError(`cannot reach the API at ${config.apiUrl} (KUBEQL_API_URL): ${err.message}`);
+  const flags = parseAgentFlags(process.argv.slice(3));
+  let ca: string | undefined;
+  if (flags.caFile !== undefined) {
+    try {
+      ca = fs.readFileSync(flags.caFile, 'utf8');
+    } catch (err) {
+      throw new StartupError(`cannot read --ca-file ${flags.caFile}: ${(err as Error).message}`);
+    }
+  }
+  const running = await startNodeAgent({
+    apiUrl: config.apiUrl,
+    token: config.nodeToken,
+    ...(ca ? { ca } : {}),
+    log,
+    nodes: flags.nodes ?? config.nodes,
+    namePrefix: flags.namePrefix ?? 'kubeql-node',
+  }).catch((err: unknown) => {
+    if (err instanceof ApiStatusError && err.code === 401) throw new StartupError(`the API at ${config.apiUrl} rejected KUBEQL_NODE_TOKEN`);
+    if (err instanceof ApiStatusError) throw err;
+    throw new StartupError(`cannot reach the API at ${config.apiUrl} (KUBEQL_API_URL): ${(err as Error).message}`);
   });
-  if (response.status === 401) throw new StartupError(`the API at ${config.apiUrl} rejected KUBEQL_NODE_TOKEN`);
-  // Node registration, leases and the simulated runtime arrive with issue #8.
-  log.warn({ nodes: config.nodes }, 'node-agent: no runtime yet (issue #8); API reachable, idle');
-  lifecycle.add('node-agent', async () => undefined);
+  log.info({ nodes: running.agent.nodeNames.length }, 'node agent running');
+  lifecycle.add('node-agent', running.stop);
 }

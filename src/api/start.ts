@@ -8,6 +8,7 @@ import { createGraphqlSchema } from './graphql/schema.js';
 import { registerDiscovery } from './discovery/register.js';
 import { registerHealth } from './health.js';
 import { registerRest } from './rest/handlers.js';
+import { registerLeaseRenewals } from './rest/lease-renewals.js';
 import { builtinRegistryFor } from './resources/registry.js';
 import { Store } from '../store/store.js';
 import { ObjectService } from '../objects/service.js';
@@ -60,6 +61,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
   registerDiscovery(router);
   registerOpenApi(router);
+  registerLeaseRenewals(router, objects);
   registerRest(router, objects);
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (listener) => server.onUpgrade(listener), authenticator, log, development: options.development ?? true, objects });
   let port: number;

@@ -1,0 +1,482 @@
+// The `simulated` runtime: no processes. Pods walk through the lifecycle a
+// kubelet reports (image pulls, init containers one by one, containers
+// created and started, optional completion, graceful stop) on timers, like
+// KWOK. Pure state and timers, so tests drive it with a ManualClock.
+import crypto from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { rfc3339, systemClock, type Clock } from '../clock.js';
+import type {
+  ContainerStatus, ExecRequest, ExecResult, NodeCondition, NodeImage, PodCondition, PodObject, PodPlacement, PodStatus, Runtime, RuntimeListener,
+} from '../runtime.js';
+
+/** Annotations a pod can carry to steer its simulation. */
+export const ANNOTATIONS = {
+  /** Seconds the containers run before exiting (restartPolicy Never/OnFailure only). */
+  runSeconds: 'sim.kubeql.io/run-seconds',
+  /** Exit code they exit with: 0 ends Succeeded, anything else Failed. @defaultValue 0 */
+  exitCode: 'sim.kubeql.io/exit-code',
+  /** "false" makes the containers not ready (readiness probe failing); flip it back any time. */
+  ready: 'sim.kubeql.io/ready',
+  /** Seconds the containers take to stop after SIGTERM, capped by the grace period. @defaultValue 0 */
+  stopSeconds: 'sim.kubeql.io/stop-seconds',
+} as const;
+
+export interface SimulatedTimings {
+  /** Pulling one image that is not on the node yet. @defaultValue 200 */
+  pullMs: number;
+  /** Creating and starting a container. @defaultValue 100 */
+  startMs: number;
+  /** How long each init container runs before exiting 0. @defaultValue 100 */
+  initRunMs: number;
+}
+
+export const DEFAULT_TIMINGS: SimulatedTimings = { pullMs: 200, startMs: 100, initRunMs: 100 };
+
+export interface SimulatedRuntimeOptions {
+  listener: RuntimeListener;
+  clock?: Clock;
+  timings?: Partial<SimulatedTimings>;
+  /** Node capacity; the defaults are a 4-CPU, 16Gi, 110-pod machine. */
+  capacity?: Record<string, string>;
+}
+
+export const DEFAULT_CAPACITY: Record<string, string> = { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+
+interface Container {
+  name: string;
+  image: string;
+}
+
+interface SimPod {
+  key: string;
+  placement: PodPlacement;
+  pod: PodObject;
+  status: PodStatus;
+  timers: Set<unknown>;
+  stopping: boolean;
+  logs: string[];
+}
+
+const sha = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+
+function containersOf(pod: PodObject, field: 'containers' | 'initContainers'): Container[] {
+  const list = ((pod.spec ?? {}) as Record<string, unknown>)[field];
+  if (!Array.isArray(list)) return [];
+  return list.map((c: { name?: unknown; image?: unknown }) => ({ name: String(c.name ?? ''), image: String(c.image ?? '') }));
+}
+
+const annotation = (pod: PodObject, name: string): string | undefined => pod.metadata.annotations?.[name];
+
+/** Image references as the container runtime reports them. */
+export function imageIdOf(image: string): string {
+  const repo = image.replace(/:[^/:]+$/, '').replace(/@.*$/, '');
+  return `${repo.includes('/') ? repo : `docker.io/library/${repo}`}@sha256:${sha(image)}`;
+}
+
+function qualified(image: string): string {
+  const [first] = image.split('/');
+  const hasRegistry = image.includes('/') && first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const path = hasRegistry ? image : `docker.io/${image.includes('/') ? image : `library/${image}`}`;
+  return /:[^/]+$/.test(path) || path.includes('@') ? path : `${path}:latest`;
+}
+
+export class SimulatedRuntime implements Runtime {
+  readonly name = 'simulated';
+  private readonly listener: RuntimeListener;
+  private readonly clock: Clock;
+  private readonly timings: SimulatedTimings;
+  private readonly capacity: Record<string, string>;
+  private readonly pods = new Map<string, SimPod>();
+  private readonly images = new Map<string, Map<string, NodeImage>>();
+  private closed = false;
+
+  constructor(options: SimulatedRuntimeOptions) {
+    this.listener = options.listener;
+    this.clock = options.clock ?? systemClock;
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.capacity = { ...DEFAULT_CAPACITY, ...options.capacity };
+  }
+
+  createPod(pod: PodObject, placement: PodPlacement): void {
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+    if (this.pods.has(key) || this.closed) return;
+    const previous = pod.status as PodStatus | undefined;
+    const sim: SimPod = { key, placement, pod, status: this.initialStatus(pod, placement), timers: new Set(), stopping: false, logs: [] };
+    this.pods.set(key, sim);
+    if (previous && (previous.phase === 'Running' || previous.phase === 'Succeeded' || previous.phase === 'Failed') && previous.containerStatuses?.length) {
+      // An agent restart: the pod already runs (or ran); keep its state and restart counts.
+      sim.status = structuredClone(previous);
+      for (const c of [...containersOf(pod, 'initContainers'), ...containersOf(pod, 'containers')]) this.remember(placement.node, c.image);
+      if (previous.phase === 'Running') {
+        const startedAt = Date.parse(previous.startTime ?? '') || this.clock.now();
+        this.scheduleCompletion(sim, startedAt);
+        this.applyReadiness(sim);
+      }
+      return;
+    }
+    this.notify(sim);
+    this.runInitContainers(sim, 0);
+  }
+
+  updatePod(pod: PodObject): void {
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+    const sim = this.pods.get(key);
+    if (sim === undefined) return;
+    sim.pod = pod;
+    if (sim.status.phase === 'Running' && this.applyReadiness(sim)) this.notify(sim);
+  }
+
+  deletePod(podKey: string, gracePeriodSeconds: number): void {
+    const sim = this.pods.get(podKey);
+    if (sim === undefined || sim.stopping) return;
+    sim.stopping = true;
+    this.cancel(sim);
+    const running = sim.status.containerStatuses.filter((c) => 'running' in c.state);
+    for (const c of running) {
+      this.emit(sim, 'Killing', `Stopping container ${c.name}`, `spec.containers{${c.name}}`);
+    }
+    const stopSeconds = Number(annotation(sim.pod, ANNOTATIONS.stopSeconds) ?? '0');
+    const waitMs = running.length === 0 ? 0 : Math.max(0, Math.min(Number.isFinite(stopSeconds) ? stopSeconds : 0, gracePeriodSeconds)) * 1000;
+    this.after(sim, waitMs, () => {
+      const now = this.clock.now();
+      // Killed by the grace period (SIGKILL) when the container outlasted it.
+      const killed = stopSeconds > gracePeriodSeconds;
+      for (const c of sim.status.containerStatuses) {
+        if ('running' in c.state) {
+          c.state = { terminated: { exitCode: killed ? 137 : 0, reason: killed ? 'Error' : 'Completed', startedAt: c.state.running.startedAt, finishedAt: rfc3339(now), ...(c.containerID ? { containerID: c.containerID } : {}) } };
+        } else if ('waiting' in c.state) {
+          c.state = { terminated: { exitCode: 0, reason: 'ContainerStatusUnknown', startedAt: rfc3339(now), finishedAt: rfc3339(now) } };
+        }
+        c.ready = false;
+        c.started = false;
+      }
+      this.setCondition(sim, 'ContainersReady', 'False', 'PodCompleted');
+      this.setCondition(sim, 'Ready', 'False', 'PodCompleted');
+      this.listener.podStopped(sim.placement.node, sim.key);
+    });
+  }
+
+  forgetPod(podKey: string): void {
+    const sim = this.pods.get(podKey);
+    if (sim === undefined) return;
+    this.cancel(sim);
+    this.pods.delete(podKey);
+  }
+
+  getPodStatus(podKey: string): PodStatus | undefined {
+    const sim = this.pods.get(podKey);
+    return sim === undefined ? undefined : structuredClone(sim.status);
+  }
+
+  async getContainerLogs(podKey: string, container: string, options: { tailLines?: number } = {}): Promise<string> {
+    const sim = this.requirePod(podKey, container);
+    const lines = sim.logs.filter((line) => line.startsWith(`${container} `)).map((line) => line.slice(container.length + 1));
+    const tail = options.tailLines === undefined ? lines : lines.slice(-options.tailLines);
+    return tail.map((line) => `${line}\n`).join('');
+  }
+
+  async runInContainer(podKey: string, request: ExecRequest): Promise<ExecResult> {
+    this.requirePod(podKey, request.container);
+    // Nothing runs in a simulated container; commands succeed without output.
+    return { stdout: '', stderr: '', exitCode: 0 };
+  }
+
+  async portForward(podKey: string, port: number): Promise<NodeJS.ReadWriteStream> {
+    this.requirePod(podKey);
+    const stream = new PassThrough();
+    // No process listens in a simulated pod; the connection closes at once.
+    stream.end();
+    void port;
+    return stream;
+  }
+
+  nodeCapacity(node: string): Record<string, string> {
+    void node;
+    return { ...this.capacity };
+  }
+
+  nodeConditions(node: string): NodeCondition[] {
+    void node;
+    return [
+      { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+      { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+      { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+    ];
+  }
+
+  nodeImages(node: string): NodeImage[] {
+    return [...(this.images.get(node)?.values() ?? [])].map((i) => ({ names: [...i.names], sizeBytes: i.sizeBytes }));
+  }
+
+  /** Seeds a node's images (from node.status.images after an agent restart). */
+  restoreImages(node: string, images: readonly NodeImage[]): void {
+    const known = this.images.get(node) ?? new Map<string, NodeImage>();
+    for (const image of images) {
+      const tagged = image.names.find((n) => !n.includes('@')) ?? image.names[0];
+      if (tagged !== undefined) known.set(tagged, { names: [...image.names], sizeBytes: image.sizeBytes });
+    }
+    this.images.set(node, known);
+  }
+
+  get podCount(): number {
+    return this.pods.size;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const sim of this.pods.values()) this.cancel(sim);
+  }
+
+  // --- lifecycle steps -------------------------------------------------------
+
+  private initialStatus(pod: PodObject, placement: PodPlacement): PodStatus {
+    const now = rfc3339(this.clock.now());
+    const inits = containersOf(pod, 'initContainers');
+    const previous = (pod.status as PodStatus | undefined)?.conditions ?? [];
+    const scheduledAt = previous.find((c) => c.type === 'PodScheduled' && c.status === 'True')?.lastTransitionTime ?? now;
+    const condition = (type: PodCondition['type'], status: PodCondition['status'], reason?: string, message?: string): PodCondition => ({
+      type, status, lastProbeTime: null, lastTransitionTime: type === 'PodScheduled' ? scheduledAt : now, ...(reason ? { reason } : {}), ...(message ? { message } : {}),
+    });
+    const names = containersOf(pod, 'containers').map((c) => c.name);
+    const notReady = `containers with unready status: [${names.join(' ')}]`;
+    const waiting = (c: Container, reason: string): ContainerStatus => ({
+      name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason } }, lastState: {},
+    });
+    return {
+      phase: 'Pending',
+      conditions: [
+        condition('PodReadyToStartContainers', 'True'),
+        inits.length > 0
+          ? condition('Initialized', 'False', 'ContainersNotInitialized', `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`)
+          : condition('Initialized', 'True'),
+        condition('Ready', 'False', 'ContainersNotReady', notReady),
+        condition('ContainersReady', 'False', 'ContainersNotReady', notReady),
+        condition('PodScheduled', 'True'),
+      ],
+      hostIP: placement.hostIP,
+      hostIPs: [{ ip: placement.hostIP }],
+      podIP: placement.podIP,
+      podIPs: [{ ip: placement.podIP }],
+      startTime: now,
+      ...(inits.length > 0 ? { initContainerStatuses: inits.map((c) => waiting(c, 'PodInitializing')) } : {}),
+      containerStatuses: containersOf(pod, 'containers').map((c) => waiting(c, inits.length > 0 ? 'PodInitializing' : 'ContainerCreating')),
+      qosClass: qosClassOf(pod),
+    };
+  }
+
+  /** Init containers run one at a time, each to a zero exit, before the app containers. */
+  private runInitContainers(sim: SimPod, index: number): void {
+    const inits = containersOf(sim.pod, 'initContainers');
+    const init = inits[index];
+    if (init === undefined) {
+      if (inits.length > 0) {
+        this.setCondition(sim, 'Initialized', 'True');
+        for (const c of sim.status.containerStatuses) c.state = { waiting: { reason: 'ContainerCreating' } };
+        this.notify(sim);
+      }
+      this.startContainers(sim);
+      return;
+    }
+    const status = sim.status.initContainerStatuses?.[index];
+    this.pull(sim, init, `spec.initContainers{${init.name}}`, () => {
+      this.after(sim, this.timings.startMs, () => {
+        const startedAt = rfc3339(this.clock.now());
+        const id = this.containerId(sim, init.name);
+        this.emit(sim, 'Created', `Created container ${init.name}`, `spec.initContainers{${init.name}}`);
+        this.emit(sim, 'Started', `Started container ${init.name}`, `spec.initContainers{${init.name}}`);
+        if (status) Object.assign(status, { imageID: imageIdOf(init.image), containerID: id, started: true, state: { running: { startedAt } } });
+        sim.logs.push(`${init.name} ${startedAt} simulated init container ${init.name} started`);
+        this.notify(sim);
+        this.after(sim, this.timings.initRunMs, () => {
+          if (status) Object.assign(status, { started: false, ready: true, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: rfc3339(this.clock.now()), containerID: id } } });
+          this.runInitContainers(sim, index + 1);
+        });
+      });
+    });
+  }
+
+  private startContainers(sim: SimPod): void {
+    const containers = containersOf(sim.pod, 'containers');
+    let pulled = 0;
+    const whenPulled = (): void => {
+      pulled += 1;
+      if (pulled < containers.length) return;
+      this.after(sim, this.timings.startMs, () => {
+        const now = this.clock.now();
+        const startedAt = rfc3339(now);
+        for (const c of containers) {
+          this.emit(sim, 'Created', `Created container ${c.name}`, `spec.containers{${c.name}}`);
+          this.emit(sim, 'Started', `Started container ${c.name}`, `spec.containers{${c.name}}`);
+          sim.logs.push(`${c.name} ${startedAt} simulated container ${c.name} started (image ${c.image})`);
+        }
+        for (const [i, status] of sim.status.containerStatuses.entries()) {
+          const c = containers[i];
+          if (c === undefined) continue;
+          Object.assign(status, { imageID: imageIdOf(c.image), containerID: this.containerId(sim, c.name), started: true, state: { running: { startedAt } } });
+        }
+        sim.status.phase = 'Running';
+        this.applyReadiness(sim);
+        this.notify(sim);
+        this.scheduleCompletion(sim, now);
+      });
+    };
+    if (containers.length === 0) {
+      whenPulled();
+      return;
+    }
+    for (const c of containers) this.pull(sim, c, `spec.containers{${c.name}}`, whenPulled);
+  }
+
+  /** Pods that may finish (restartPolicy Never/OnFailure) exit after the annotated run time. */
+  private scheduleCompletion(sim: SimPod, startedAtMs: number): void {
+    const policy = ((sim.pod.spec ?? {}) as { restartPolicy?: string }).restartPolicy ?? 'Always';
+    const raw = annotation(sim.pod, ANNOTATIONS.runSeconds);
+    if (policy === 'Always' || raw === undefined) return;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds < 0) return;
+    const exitCode = Number(annotation(sim.pod, ANNOTATIONS.exitCode) ?? '0') || 0;
+    this.after(sim, Math.max(0, startedAtMs + seconds * 1000 - this.clock.now()), () => {
+      const finishedAt = rfc3339(this.clock.now());
+      for (const c of sim.status.containerStatuses) {
+        const startedAt = 'running' in c.state ? c.state.running.startedAt : finishedAt;
+        c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt, ...(c.containerID ? { containerID: c.containerID } : {}) } };
+        c.ready = false;
+        c.started = false;
+      }
+      sim.status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+      this.setCondition(sim, 'PodReadyToStartContainers', 'False');
+      this.setCondition(sim, 'ContainersReady', 'False', 'PodCompleted');
+      this.setCondition(sim, 'Ready', 'False', 'PodCompleted');
+      this.notify(sim);
+    });
+  }
+
+  /** Sets container readiness from the annotation; true when anything changed. */
+  private applyReadiness(sim: SimPod): boolean {
+    const ready = annotation(sim.pod, ANNOTATIONS.ready) !== 'false';
+    let changed = false;
+    for (const c of sim.status.containerStatuses) {
+      if (!('running' in c.state) || c.ready === ready) continue;
+      c.ready = ready;
+      changed = true;
+    }
+    const names = sim.status.containerStatuses.filter((c) => !c.ready).map((c) => c.name);
+    const reason = names.length === 0 ? undefined : 'ContainersNotReady';
+    const message = names.length === 0 ? undefined : `containers with unready status: [${names.join(' ')}]`;
+    changed = this.setCondition(sim, 'ContainersReady', names.length === 0 ? 'True' : 'False', reason, message) || changed;
+    changed = this.setCondition(sim, 'Ready', names.length === 0 ? 'True' : 'False', reason, message) || changed;
+    return changed;
+  }
+
+  /** Kubelet's pull: Pulling/Pulled, or "already present" when the node has the image. */
+  private pull(sim: SimPod, container: Container, fieldPath: string, then: () => void): void {
+    const node = sim.placement.node;
+    const policy = this.pullPolicyOf(sim.pod, container.name);
+    const present = this.images.get(node)?.has(qualified(container.image)) ?? false;
+    if (policy === 'Never' || (present && policy !== 'Always')) {
+      this.emit(sim, 'Pulled', `Container image "${container.image}" already present on machine`, fieldPath);
+      this.remember(node, container.image);
+      this.after(sim, 0, then);
+      return;
+    }
+    this.emit(sim, 'Pulling', `Pulling image "${container.image}"`, fieldPath);
+    this.after(sim, this.timings.pullMs, () => {
+      const size = sizeOf(container.image);
+      this.emit(sim, 'Pulled', `Successfully pulled image "${container.image}" in ${this.timings.pullMs}ms (${this.timings.pullMs}ms including waiting). Image size: ${size} bytes.`, fieldPath);
+      if (this.remember(node, container.image)) this.listener.imagesChanged(node);
+      then();
+    });
+  }
+
+  private pullPolicyOf(pod: PodObject, name: string): string {
+    const spec = (pod.spec ?? {}) as { containers?: { name?: string; image?: string; imagePullPolicy?: string }[]; initContainers?: { name?: string; image?: string; imagePullPolicy?: string }[] };
+    const c = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find((x) => x.name === name);
+    if (c?.imagePullPolicy) return c.imagePullPolicy;
+    return (c?.image ?? '').endsWith(':latest') || !/:[^/]+$/.test(c?.image ?? '') ? 'Always' : 'IfNotPresent';
+  }
+
+  /** Records an image on a node; true when it is new there. */
+  private remember(node: string, image: string): boolean {
+    const known = this.images.get(node) ?? new Map<string, NodeImage>();
+    this.images.set(node, known);
+    const name = qualified(image);
+    if (known.has(name)) return false;
+    known.set(name, { names: [imageIdOf(name), name], sizeBytes: sizeOf(image) });
+    return true;
+  }
+
+  private setCondition(sim: SimPod, type: PodCondition['type'], status: PodCondition['status'], reason?: string, message?: string): boolean {
+    const existing = sim.status.conditions.find((c) => c.type === type);
+    const next: PodCondition = { type, status, lastProbeTime: null, lastTransitionTime: rfc3339(this.clock.now()), ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+    if (existing === undefined) {
+      sim.status.conditions.push(next);
+      return true;
+    }
+    if (existing.status === status && existing.reason === reason && existing.message === message) return false;
+    if (existing.status === status) next.lastTransitionTime = existing.lastTransitionTime;
+    Object.assign(existing, next);
+    if (reason === undefined) delete existing.reason;
+    if (message === undefined) delete existing.message;
+    return true;
+  }
+
+  private containerId(sim: SimPod, container: string): string {
+    return `containerd://${sha(`${sim.pod.metadata.uid ?? sim.key}/${container}`)}`;
+  }
+
+  private emit(sim: SimPod, reason: 'Pulling' | 'Pulled' | 'Created' | 'Started' | 'Killing', message: string, fieldPath: string): void {
+    this.listener.event(sim.placement.node, sim.key, { reason, type: 'Normal', message, fieldPath });
+  }
+
+  private notify(sim: SimPod): void {
+    this.listener.podStatusChanged(sim.placement.node, sim.key);
+  }
+
+  private after(sim: SimPod, ms: number, fn: () => void): void {
+    const handle = this.clock.setTimeout(() => {
+      sim.timers.delete(handle);
+      if (!this.closed && this.pods.get(sim.key) === sim) fn();
+    }, ms);
+    sim.timers.add(handle);
+  }
+
+  private cancel(sim: SimPod): void {
+    for (const handle of sim.timers) this.clock.clearTimeout(handle);
+    sim.timers.clear();
+  }
+
+  private requirePod(podKey: string, container?: string): SimPod {
+    const sim = this.pods.get(podKey);
+    if (sim === undefined) throw new Error(`pod ${podKey} is not running on this node`);
+    if (container !== undefined && ![...containersOf(sim.pod, 'containers'), ...containersOf(sim.pod, 'initContainers')].some((c) => c.name === container)) {
+      throw new Error(`container ${container} is not valid for pod ${sim.pod.metadata.name ?? ''}`);
+    }
+    return sim;
+  }
+}
+
+/** A stable, plausible image size (10 MB to 500 MB) derived from the name. */
+function sizeOf(image: string): number {
+  return 10_000_000 + (parseInt(sha(image).slice(0, 8), 16) % 490_000_000);
+}
+
+/** BestEffort, Burstable or Guaranteed, from the containers' requests and limits. */
+export function qosClassOf(pod: PodObject): string {
+  const spec = (pod.spec ?? {}) as { containers?: { resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[]; initContainers?: { resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[] };
+  const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  let any = false;
+  let guaranteed = all.length > 0;
+  for (const c of all) {
+    const requests = c.resources?.requests ?? {};
+    const limits = c.resources?.limits ?? {};
+    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const limit = limits[r];
+      const request = requests[r] ?? limit;
+      if (limit === undefined || String(request) !== String(limit)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
