@@ -62,7 +62,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   registerDiscovery(router);
   registerOpenApi(router);
   registerLeaseRenewals(router, objects);
-  registerRest(router, objects);
+  registerRest(router, objects, { prisma });
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (listener) => server.onUpgrade(listener), authenticator, log, development: options.development ?? true, objects });
   let port: number;
   try {

@@ -7,7 +7,11 @@ import type { Store } from '../store/store.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { CollectionKey, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, Watch, WatchOptions } from '../store/types.js';
 import { runAdmission, type AdmissionAttributes, type AdmissionPlugin, type Requester } from './admission.js';
-import { applyPatch, type PatchType } from './patch.js';
+import { checkFields, type FieldValidation } from './field-validation.js';
+import type { PatchType } from './patch.js';
+import { applyPatch } from '../api/patch/patch-types.js';
+import { managerFromRequest, serverSideApply, updateManagedFields } from '../api/patch/apply.js';
+import { validatePatchOptions } from '../api/patch/patch-options.js';
 
 /** Where a request points: a resource as served in one cluster. */
 export interface ResourceRef {
@@ -17,15 +21,23 @@ export interface ResourceRef {
 
 export interface WriteOptions {
   dryRun?: boolean;
-  /** managedFields manager; defaults from the requester. */
+  /** managedFields manager; defaults to the product in the client's User-Agent. */
   fieldManager?: string;
   requester: Requester;
   signal?: AbortSignal;
+  /** The client's User-Agent: the field manager when fieldManager is not given. */
+  userAgent?: string;
+  /** How unknown fields in the request object are treated (Ignore when absent: internal writers). */
+  fieldValidation?: FieldValidation;
+  /** Receives warnings for the client (fieldValidation=Warn); REST sends them as Warning headers. */
+  warnings?: string[];
 }
 
 export interface UpdateRequestOptions extends WriteOptions {
   /** 'status' writes only status; '' (default) the main resource. */
   subresource?: string;
+  /** Server-side apply's `force`: take ownership of conflicting fields. */
+  force?: boolean;
 }
 
 export interface DeleteRequestOptions extends WriteOptions, Omit<DeleteOptions, 'signal'> {}
@@ -40,6 +52,11 @@ export interface ObjectServiceOptions {
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 const PATCH_ATTEMPTS = 5;
+
+// Set on objects whose managedFields a server-side apply already wrote, so the
+// create/update that stores them does not record an Update on top.
+const APPLIED = Symbol('managed fields recorded by apply');
+type Applied = KubeObject & { [APPLIED]?: true };
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -130,10 +147,12 @@ export class ObjectService {
     // Status is the controllers' to write; a node registers with its status, as kubelets do.
     if (resource.hasStatus && resource.resource !== 'nodes') delete object.status;
     const name = typeof object.metadata.name === 'string' ? object.metadata.name : '';
+    this.checkFields(ref, object, options);
     if (resource.namespaced) await this.checkNamespaceAccepts(ref.cluster, namespace, resource, name);
     await runAdmission(this.admission, this.attributes('CREATE', ref, '', namespace, name, object, undefined, options));
-    if (options.dryRun) return this.dryRunResult(ref, object);
-    const created = await this.store.create(this.collection(ref, namespace), object, options.signal ? { signal: options.signal } : {});
+    const tracked = (body as Applied)[APPLIED] ? object : this.withManagedFields(ref, '', undefined, object, options);
+    if (options.dryRun) return this.dryRunResult(ref, tracked);
+    const created = await this.store.create(this.collection(ref, namespace), tracked, options.signal ? { signal: options.signal } : {});
     return this.served(ref, created);
   }
 
@@ -156,11 +175,13 @@ export class ObjectService {
     if (resource.namespaced) object.metadata.namespace = namespace;
     object.apiVersion = apiVersionOf(resource.group, resource.version);
     object.kind = resource.kind;
+    this.checkFields(ref, object, options);
     const current = await this.store.get(key, options.signal ? { signal: options.signal } : {});
     if (current === null) throw NotFoundError.of(key);
     await runAdmission(this.admission, this.attributes('UPDATE', ref, subresource, namespace, name, object, current, options));
-    if (options.dryRun) return this.served(ref, { ...object, metadata: { ...current.metadata, ...object.metadata } });
-    const updated = await this.store.update(key, object, {
+    const tracked = (body as Applied)[APPLIED] ? object : this.withManagedFields(ref, subresource, current, object, options);
+    if (options.dryRun) return this.served(ref, { ...tracked, metadata: { ...current.metadata, ...tracked.metadata } });
+    const updated = await this.store.update(key, tracked, {
       ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
       hasStatusSubresource: resource.hasStatus,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -174,10 +195,11 @@ export class ObjectService {
    * object, as the API server does.
    */
   async patch(ref: ResourceRef, namespace: string, name: string, type: PatchType, patch: unknown, options: UpdateRequestOptions): Promise<KubeObject> {
-    if (type === 'apply') throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not served yet; use kubectl apply without --server-side');
+    validatePatchOptions(type, { ...(options.fieldManager !== undefined ? { fieldManager: options.fieldManager } : {}), ...(options.force !== undefined ? { force: options.force } : {}) });
+    if (type === 'apply') return this.apply(ref, namespace, name, patch, options);
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(ref, namespace, name, options.signal);
-      const patched = applyPatch(type, current as unknown as JsonObject, patch, ref.resource.group, ref.resource.kind) as unknown as KubeObject;
+      const patched = applyPatch(type, current as unknown as JsonObject, patch, { group: ref.resource.group, kind: ref.resource.kind }) as unknown as KubeObject;
       patched.metadata = patched.metadata ?? {};
       const patchNamesVersion = typeof (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion === 'string';
       if (!patchNamesVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -187,6 +209,57 @@ export class ObjectService {
         if (!(err instanceof ConflictError) || patchNamesVersion || attempt >= PATCH_ATTEMPTS) throw err;
       }
     }
+  }
+
+  /**
+   * Server-side apply: merges the configuration for its field manager, creating
+   * the object when it does not exist; retried on a concurrent write, as patches are.
+   */
+  private async apply(ref: ResourceRef, namespace: string, name: string, config: unknown, options: UpdateRequestOptions): Promise<KubeObject> {
+    const { resource } = ref;
+    const subresource = options.subresource ?? '';
+    for (let attempt = 1; ; attempt++) {
+      await this.ensureBootstrapped(ref.cluster);
+      const current = await this.store.get(this.key(ref, namespace, name), options.signal ? { signal: options.signal } : {});
+      if (current === null && subresource !== '') throw NotFoundError.of(this.key(ref, namespace, name));
+      const applied = serverSideApply(current === null ? undefined : (this.served(ref, current) as unknown as JsonObject), config, {
+        group: resource.group,
+        version: resource.version,
+        kind: resource.kind,
+        manager: options.fieldManager ?? '',
+        ...(options.force !== undefined ? { force: options.force } : {}),
+        ...(subresource !== '' ? { subresource } : {}),
+      }) as unknown as Applied;
+      applied[APPLIED] = true;
+      try {
+        if (current === null) {
+          applied.metadata = { ...applied.metadata, name };
+          return await this.create(ref, namespace, applied, options);
+        }
+        applied.metadata.resourceVersion = current.metadata.resourceVersion;
+        return await this.update(ref, namespace, name, applied, options);
+      } catch (err) {
+        const lost = err instanceof ConflictError || (current === null && (err as { reason?: string }).reason === 'AlreadyExists');
+        if (!lost || attempt >= PATCH_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private checkFields(ref: ResourceRef, object: KubeObject, options: WriteOptions): void {
+    const warnings = checkFields(options.fieldValidation ?? 'Ignore', ref.resource.group, ref.resource.version, ref.resource.kind, object);
+    options.warnings?.push(...warnings);
+  }
+
+  /** Records the write's field ownership in metadata.managedFields. */
+  private withManagedFields(ref: ResourceRef, subresource: string, current: KubeObject | undefined, next: KubeObject, options: WriteOptions): KubeObject {
+    const { resource } = ref;
+    return updateManagedFields(current as unknown as JsonObject | undefined, next as unknown as JsonObject, {
+      group: resource.group,
+      version: resource.version,
+      kind: resource.kind,
+      manager: managerFromRequest(options.fieldManager, options.userAgent),
+      ...(subresource !== '' ? { subresource } : {}),
+    }) as unknown as KubeObject;
   }
 
   async delete(ref: ResourceRef, namespace: string, name: string, options: DeleteRequestOptions): Promise<DeleteResult> {

@@ -10,10 +10,12 @@ import { parsePatchBody, patchTypeOf } from '../../objects/patch.js';
 import type { DeleteOptions, KubeObject, ListOptions, PropagationPolicy, WatchOptions } from '../../store/types.js';
 import { contentTypeOf, negotiate } from './negotiate.js';
 import { renderList, renderObject } from './render.js';
-import { integerParam, requesterOf, writeOptions, type RestRequest } from './request.js';
+import { integerParam, requesterOf, sendWarnings, writeOptions, type RestRequest } from './request.js';
 import { parseRequestInfo } from './request-info.js';
 import { streamWatch } from './watch-stream.js';
 import { serveSubresource } from './subresources.js';
+import { serveTokenRequest } from './token-request.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 
 // Kubernetes' default and ceiling for watch timeouts (min-request-timeout 1800s, randomized).
 const DEFAULT_WATCH_TIMEOUT_S = 1800;
@@ -104,20 +106,27 @@ async function create(request: RestRequest): Promise<void> {
   const object = await readObject(request);
   const options = writeOptions(request);
   const created = await request.objects.create(ref, info.namespace, object, options);
+  sendWarnings(request, options.warnings);
   send(request, options.dryRun ? 200 : 201, created);
 }
 
 async function update(request: RestRequest): Promise<void> {
   const { ref, info } = request;
   const object = await readObject(request);
-  send(request, 200, await request.objects.update(ref, info.namespace, info.name, object, { ...writeOptions(request), subresource: info.subresource }));
+  const options = writeOptions(request);
+  const updated = await request.objects.update(ref, info.namespace, info.name, object, { ...options, subresource: info.subresource });
+  sendWarnings(request, options.warnings);
+  send(request, 200, updated);
 }
 
 async function patch(request: RestRequest): Promise<void> {
   const { ctx, ref, info } = request;
   const type = patchTypeOf(ctx.req.headers['content-type']);
   const body = parsePatchBody(type, await readBody(ctx.req));
-  send(request, 200, await request.objects.patch(ref, info.namespace, info.name, type, body, { ...writeOptions(request), subresource: info.subresource }));
+  const options = writeOptions(request);
+  const patched = await request.objects.patch(ref, info.namespace, info.name, type, body, { ...options, subresource: info.subresource });
+  sendWarnings(request, options.warnings);
+  send(request, 200, patched);
 }
 
 const POLICIES = new Set<PropagationPolicy>(['Foreground', 'Background', 'Orphan']);
@@ -178,8 +187,13 @@ async function deleteCollection(request: RestRequest): Promise<void> {
 
 const VERBS = { get, list, watch, create, update, patch, delete: remove, deletecollection: deleteCollection } as const;
 
+export interface RestOptions {
+  /** Where service-account tokens are issued (serviceaccounts/<name>/token); 503 without it. */
+  prisma?: PrismaClient;
+}
+
 /** Serves every /api/v1/... and /apis/<group>/<version>/... resource path. */
-export function registerRest(router: Router, objects: ObjectService): void {
+export function registerRest(router: Router, objects: ObjectService, options: RestOptions = {}): void {
   const handler = async (ctx: RequestContext): Promise<void> => {
     const info = parseRequestInfo(ctx.req.method ?? 'GET', ctx.path, ctx.url.searchParams);
     if (info === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -198,6 +212,7 @@ export function registerRest(router: Router, objects: ObjectService): void {
         if (info.verb === 'patch') return patch(request);
         throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       }
+      if (sub.role === 'token' && options.prisma !== undefined) return serveTokenRequest(request, options.prisma);
       return serveSubresource(request, sub);
     }
     if (!ref.resource.verbs.includes(allowed)) {
