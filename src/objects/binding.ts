@@ -47,14 +47,25 @@ async function withNodeLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
 /** Places pod `namespace/name` on `nodeName` and marks it PodScheduled=True. */
 export async function bindPod(objects: ObjectService, podsRef: ResourceRef, namespace: string, name: string, nodeName: string, options: BindOptions): Promise<BindResult> {
   return withNodeLock(`${podsRef.cluster}\u0000${nodeName}`, async () => {
-    const pod = await objects.get(podsRef, namespace, name, options.signal);
+    // The three reads are independent: issue them together.
+    const [pod, node, onNode] = await Promise.all([
+      objects.get(podsRef, namespace, name, options.signal),
+      nodeOrUndefined(objects, podsRef.cluster, nodeName, options.signal),
+      objects.list(podsRef, '', { fieldSelector: `spec.nodeName=${nodeName}`, ...(options.signal ? { signal: options.signal } : {}) }),
+    ]);
     const spec = (pod.spec ?? {}) as { nodeName?: string };
     if (pod.metadata.deletionTimestamp) throw conflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
     if (options.resourceVersion !== undefined && pod.metadata.resourceVersion !== options.resourceVersion) {
       throw conflict(name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    await checkNodeFits(objects, podsRef, pod, nodeName, options.signal);
+    // A node that does not exist is not checked: the API server accepts such
+    // bindings too (the pod then waits for its node to register).
+    if (node !== undefined) {
+      const others = onNode.items.filter((p) => p.metadata.uid !== pod.metadata.uid) as unknown as Pod[];
+      const reasons = bindConflicts(pod as unknown as Pod, node as unknown as Node, others);
+      if (reasons.length > 0) throw conflict(name, `node "${nodeName}" cannot fit the pod: ${reasons.join(', ')}`);
+    }
     const writeOptions: WriteOptions = { requester: options.requester, ...(options.dryRun ? { dryRun: true } : {}), ...(options.fieldManager ? { fieldManager: options.fieldManager } : {}), ...(options.signal ? { signal: options.signal } : {}) };
     // Conditional on the version read: a concurrent binder makes this a Conflict.
     const bound = await objects.update(podsRef, namespace, name, { ...pod, spec: { ...(pod.spec as object), nodeName } }, writeOptions);
@@ -73,22 +84,11 @@ export async function bindPod(objects: ObjectService, podsRef: ResourceRef, name
   });
 }
 
-/**
- * Conflict unless the node has room for the pod next to the pods bound to it
- * now. A node that does not exist is not checked: the API server accepts such
- * bindings too (the pod then waits for its node to register).
- */
-async function checkNodeFits(objects: ObjectService, podsRef: ResourceRef, pod: KubeObject, nodeName: string, signal: AbortSignal | undefined): Promise<void> {
-  const nodesRef = objects.resource(podsRef.cluster, '', 'v1', 'nodes');
-  let node: KubeObject;
+async function nodeOrUndefined(objects: ObjectService, cluster: string, nodeName: string, signal: AbortSignal | undefined): Promise<KubeObject | undefined> {
   try {
-    node = await objects.get(nodesRef, '', nodeName, signal);
+    return await objects.get(objects.resource(cluster, '', 'v1', 'nodes'), '', nodeName, signal);
   } catch (err) {
-    if (err instanceof NotFoundError) return;
+    if (err instanceof NotFoundError) return undefined;
     throw err;
   }
-  const bound = await objects.list(podsRef, '', { fieldSelector: `spec.nodeName=${nodeName}`, ...(signal ? { signal } : {}) });
-  const others = bound.items.filter((p) => p.metadata.uid !== pod.metadata.uid) as unknown as Pod[];
-  const reasons = bindConflicts(pod as unknown as Pod, node as unknown as Node, others);
-  if (reasons.length > 0) throw conflict(pod.metadata.name ?? '', `node "${nodeName}" cannot fit the pod: ${reasons.join(', ')}`);
 }

@@ -179,7 +179,8 @@ export class ClusterScheduler {
       this.stats.bound++;
       this.binding.delete(popped.key);
       this.queue.done(popped.key);
-      await this.recorder.record(pod, scheduledEvent(pod, nodeName));
+      // The event is not part of the binding: write it without holding a bind slot.
+      void this.reports.spawn(() => this.recorder.record(pod, scheduledEvent(pod, nodeName)));
     } catch (err) {
       this.binding.delete(popped.key);
       this.snapshot.forgetPod(uidKey);
