@@ -4,6 +4,7 @@ import type { GraphqlContext } from './context.js';
 import { objectResolvers } from './object-resolvers.js';
 import { objectTypeDefs } from './object-types.js';
 import { subscriptions } from './subscriptions.js';
+import { mutationModule } from './mutations.js';
 
 // The base of the schema: scalars and the root fields every build has. Feature
 // modules (objects, relationships, mutations, subscriptions) extend it.
@@ -45,5 +46,5 @@ const objects: GraphqlModule = { typeDefs: objectTypeDefs, resolvers: objectReso
 
 /** kubeql's schema: the base, every feature module, then any extra modules. */
 export function createGraphqlSchema(modules: GraphqlModule[] = []): GraphSchema {
-  return makeExecutableSchemaFromModules([base, objects, subscriptions, ...modules]);
+  return makeExecutableSchemaFromModules([base, objects, subscriptions, mutationModule, ...modules]);
 }
