@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApiError } from '../../../src/api/errors.js';
+import { bindPod } from '../../../src/objects/binding.js';
+import type { ObjectService } from '../../../src/objects/service.js';
+import { uniqueClusterName } from '../../helpers/env.js';
+import { ADMIN, nodeNameOf, nodeObject, openObjects, podObject, podScheduled, refs } from './helpers.js';
+
+let objects: ObjectService;
+before(() => {
+  objects = openObjects();
+});
+after(async () => {
+  await objects.store.close();
+});
+
+async function conflictMessage(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
+    assert.equal(err.code, 409);
+    return err.message;
+  }
+  assert.fail('expected a Conflict');
+}
+
+describe('binding a pod (pods/binding and the scheduler)', () => {
+  it('binds, marks the pod PodScheduled=True, and refuses a second binding', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.nodes, '', nodeObject('n1'), { requester: ADMIN });
+    await objects.create(r.pods, 'default', podObject('web', { cpu: '1' }), { requester: ADMIN });
+    const result = await bindPod(objects, r.pods, 'default', 'web', 'n1', { requester: ADMIN });
+    assert.equal(result.conditionWritten, true);
+    const pod = await objects.get(r.pods, 'default', 'web');
+    assert.equal(nodeNameOf(pod), 'n1');
+    assert.equal(podScheduled(pod)?.status, 'True');
+    assert.equal(await conflictMessage(bindPod(objects, r.pods, 'default', 'web', 'n1', { requester: ADMIN })), 'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "n1"');
+  });
+
+  it('refuses a binding that would overcommit the node, naming the resource', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.nodes, '', nodeObject('n1', { cpu: '2' }), { requester: ADMIN });
+    await objects.create(r.pods, 'default', podObject('a', { cpu: '1500m' }), { requester: ADMIN });
+    await objects.create(r.pods, 'default', podObject('b', { cpu: '1' }), { requester: ADMIN });
+    await bindPod(objects, r.pods, 'default', 'a', 'n1', { requester: ADMIN });
+    assert.equal(await conflictMessage(bindPod(objects, r.pods, 'default', 'b', 'n1', { requester: ADMIN })), 'Operation cannot be fulfilled on pods/binding "b": node "n1" cannot fit the pod: Insufficient cpu');
+    assert.equal(nodeNameOf(await objects.get(r.pods, 'default', 'b')), undefined);
+  });
+
+  it('concurrent bindings to one node admit only what fits', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.nodes, '', nodeObject('n1', { cpu: '3' }), { requester: ADMIN });
+    for (let i = 0; i < 6; i++) await objects.create(r.pods, 'default', podObject(`p${i}`, { cpu: '1' }), { requester: ADMIN });
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => bindPod(objects, r.pods, 'default', `p${i}`, 'n1', { requester: ADMIN })));
+    assert.equal(results.filter((x) => x.status === 'fulfilled').length, 3);
+  });
+
+  it('accepts a node that has not registered yet, as the API server does', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.pods, 'default', podObject('early'), { requester: ADMIN });
+    await bindPod(objects, r.pods, 'default', 'early', 'future-node', { requester: ADMIN });
+    assert.equal(nodeNameOf(await objects.get(r.pods, 'default', 'early')), 'future-node');
+  });
+});
