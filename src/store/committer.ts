@@ -36,6 +36,7 @@ interface Pending {
 
 // Locks the counter row (creating it on the cluster's first write) and returns
 // the last resourceVersion. Waiting here is what orders commits per cluster.
+// Sent in the simple protocol with the cluster as a quoted literal (see begin).
 const LOCK_COUNTER = `
 INSERT INTO cluster_revisions AS c (cluster) VALUES ($1)
 ON CONFLICT (cluster) DO UPDATE SET rv = c.rv
@@ -110,9 +111,27 @@ class AbortError extends Error {
   override readonly name = 'AbortError';
 }
 
+/** Per-cluster pipeline state. */
+interface Lane {
+  queue: Pending[];
+  /** A batch is between taking the lock and sending COMMIT (at most one). */
+  leading: boolean;
+  /** Batches holding a connection (the leader plus at most one committing). */
+  inFlight: number;
+}
+
+// Writes are planned inside the transaction, after the lock, so the next
+// batch can be taken while the previous one commits: the next transaction
+// waits on the counter lock during the previous COMMIT's WAL flush and takes
+// every write queued by then. Two batches per cluster at most: one planning
+// and writing, one committing.
+const MAX_IN_FLIGHT = 2;
+
+// A SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1).
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
 export class Committer {
-  private readonly queues = new Map<string, Pending[]>();
-  private readonly running = new Set<string>();
+  private readonly lanes = new Map<string, Lane>();
   private readonly maxBatch: number;
 
   constructor(private readonly options: CommitterOptions) {
@@ -124,134 +143,155 @@ export class Committer {
     if (signal?.aborted) return Promise.reject(new AbortError('the write was aborted before it was sent'));
     return new Promise<Outcome>((resolve, reject) => {
       const cluster = op.key.cluster;
-      let queue = this.queues.get(cluster);
-      if (queue === undefined) {
-        queue = [];
-        this.queues.set(cluster, queue);
+      let lane = this.lanes.get(cluster);
+      if (lane === undefined) {
+        lane = { queue: [], leading: false, inFlight: 0 };
+        this.lanes.set(cluster, lane);
       }
-      queue.push({ op, resolve, reject, signal });
-      if (!this.running.has(cluster)) void this.drain(cluster);
+      lane.queue.push({ op, resolve, reject, signal });
+      this.maybeStart(cluster, lane);
     });
   }
 
   /** Whether any write is queued or committing. */
   get idle(): boolean {
-    return this.running.size === 0;
+    return this.lanes.size === 0;
   }
 
-  private async drain(cluster: string): Promise<void> {
-    this.running.add(cluster);
-    try {
-      for (;;) {
-        const client = await this.options.pool.connect();
-        let batch: Pending[] = [];
-        try {
-          // Taken after the connection is ready, so writes made meanwhile join.
-          const queue = this.queues.get(cluster) ?? [];
-          batch = queue.splice(0, this.maxBatch).filter((p) => {
-            if (!p.signal?.aborted) return true;
-            p.reject(new AbortError('the write was aborted before it was sent'));
-            return false;
-          });
-          if (batch.length > 0) await this.commitOrSplit(client, cluster, batch);
-        } finally {
-          client.release();
-        }
-        const queue = this.queues.get(cluster);
-        if (queue === undefined || queue.length === 0) {
-          this.queues.delete(cluster);
-          return;
-        }
-      }
-    } finally {
-      this.running.delete(cluster);
-    }
+  private maybeStart(cluster: string, lane: Lane): void {
+    if (lane.leading || lane.inFlight >= MAX_IN_FLIGHT || lane.queue.length === 0) return;
+    lane.leading = true;
+    lane.inFlight += 1;
+    void this.runBatch(cluster, lane);
   }
 
-  // A batch that fails as a whole (e.g. a value PostgreSQL refuses) is retried
-  // write by write, so one bad write cannot fail the others.
-  private async commitOrSplit(client: pg.PoolClient, cluster: string, batch: Pending[]): Promise<void> {
+  private finish(cluster: string, lane: Lane): void {
+    lane.inFlight -= 1;
+    if (lane.inFlight === 0 && lane.queue.length === 0 && !lane.leading) this.lanes.delete(cluster);
+    else this.maybeStart(cluster, lane);
+  }
+
+  private takeBatch(lane: Lane): Pending[] {
+    return lane.queue.splice(0, this.maxBatch).filter((p) => {
+      if (!p.signal?.aborted) return true;
+      p.reject(new AbortError('the write was aborted before it was sent'));
+      return false;
+    });
+  }
+
+  private async runBatch(cluster: string, lane: Lane): Promise<void> {
+    let client: pg.PoolClient | undefined;
+    let batch: Pending[] = [];
+    const progress = { committing: false };
+    const handOver = (): void => {
+      if (progress.committing) return;
+      progress.committing = true;
+      lane.leading = false;
+      this.maybeStart(cluster, lane);
+    };
     try {
-      const outcomes = await this.commit(client, cluster, batch.map((p) => p.op));
-      batch.forEach((p, i) => p.resolve(outcomes[i] as Outcome));
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0]?.reject(err);
+      client = await this.options.pool.connect();
+      const startRv = await this.begin(client, cluster);
+      // Taken once the lock is held: every write queued until now joins.
+      batch = this.takeBatch(lane);
+      if (batch.length === 0) {
+        await client.query('ROLLBACK');
         return;
       }
-      this.options.log.warn({ err, cluster, writes: batch.length }, 'batch failed; retrying its writes one by one');
-      for (const p of batch) {
-        try {
-          const [outcome] = await this.commit(client, cluster, [p.op]);
-          p.resolve(outcome as Outcome);
-        } catch (single) {
-          p.reject(single);
+      let outcomes: Outcome[];
+      try {
+        outcomes = await this.commit(client, cluster, startRv, batch.map((p) => p.op), handOver);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (progress.committing || batch.length === 1) throw err;
+        // A batch that fails as a whole (e.g. a value PostgreSQL refuses) is
+        // retried write by write, so one bad write cannot fail the others.
+        this.options.log.warn({ err, cluster, writes: batch.length }, 'batch failed; retrying its writes one by one');
+        for (const p of batch) {
+          try {
+            const rv = await this.begin(client, cluster);
+            const [outcome] = await this.commit(client, cluster, rv, [p.op], () => undefined);
+            p.resolve(outcome as Outcome);
+          } catch (single) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            p.reject(single);
+          }
         }
+        return;
       }
+      batch.forEach((p, i) => p.resolve(outcomes[i] as Outcome));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      if (batch.length === 0) for (const p of this.takeBatch(lane)) p.reject(err);
+    } finally {
+      client?.release();
+      handOver();
+      this.finish(cluster, lane);
     }
   }
 
-  private async commit(client: pg.PoolClient, cluster: string, ops: WriteOp[]): Promise<Outcome[]> {
-    await client.query('BEGIN');
-    try {
-      const head = await client.query<{ rv: string }>(LOCK_COUNTER, [cluster]);
-      const startRv = Number(head.rows[0]?.rv ?? 0);
-      let rv = startRv;
-      const keys = new Map<string, ObjectKey>();
-      for (const op of ops) keys.set(keyId(op.key), op.key);
-      const wanted = [...keys.values()].map((k) => ({ g: k.group, r: k.resource, ns: k.namespace, n: k.name }));
-      const rows = await client.query<{ api_group: string; resource: string; namespace: string; name: string; object: KubeObject }>(READ_CURRENT, [
-        cluster,
-        JSON.stringify(wanted),
-      ]);
-      const state = new Map<string, KubeObject | null>();
-      for (const row of rows.rows) state.set(keyId({ group: row.api_group, resource: row.resource, namespace: row.namespace, name: row.name }), row.object);
+  // BEGIN and the counter lock in one round trip (simple protocol runs both).
+  // Locks the counter row, creating it on the cluster's first write, and
+  // returns the last resourceVersion. Waiting here orders commits per cluster.
+  private async begin(client: pg.PoolClient, cluster: string): Promise<number> {
+    const results = (await client.query(`BEGIN; ${LOCK_COUNTER.replace('$1', literal(cluster))}`)) as unknown as pg.QueryResult<{ rv: string }>[];
+    return Number(results[1]?.rows[0]?.rv ?? 0);
+  }
 
-      const now = new Date();
-      const outcomes: Outcome[] = [];
-      const planned: Planned[] = [];
-      const touched = new Set<string>();
-      for (const op of ops) {
-        const id = keyId(op.key);
-        const outcome = plan(op, state.get(id) ?? null, { now, rv: String(rv + 1) });
-        if (outcome.ok && outcome.change !== null) {
-          rv += 1;
-          planned.push({ key: op.key, change: outcome.change });
-          state.set(id, outcome.deleted ? null : outcome.object);
-          touched.add(id);
-        }
-        outcomes.push(outcome);
+  private async commit(client: pg.PoolClient, cluster: string, startRv: number, ops: WriteOp[], beforeCommit: () => void): Promise<Outcome[]> {
+    let rv = startRv;
+    const keys = new Map<string, ObjectKey>();
+    for (const op of ops) keys.set(keyId(op.key), op.key);
+    const wanted = [...keys.values()].map((k) => ({ g: k.group, r: k.resource, ns: k.namespace, n: k.name }));
+    const rows = await client.query<{ api_group: string; resource: string; namespace: string; name: string; object: KubeObject }>(READ_CURRENT, [
+      cluster,
+      JSON.stringify(wanted),
+    ]);
+    const state = new Map<string, KubeObject | null>();
+    for (const row of rows.rows) state.set(keyId({ group: row.api_group, resource: row.resource, namespace: row.namespace, name: row.name }), row.object);
+
+    const now = new Date();
+    const outcomes: Outcome[] = [];
+    const planned: Planned[] = [];
+    const touched = new Set<string>();
+    for (const op of ops) {
+      const id = keyId(op.key);
+      const outcome = plan(op, state.get(id) ?? null, { now, rv: String(rv + 1) });
+      if (outcome.ok && outcome.change !== null) {
+        rv += 1;
+        planned.push({ key: op.key, change: outcome.change });
+        state.set(id, outcome.deleted ? null : outcome.object);
+        touched.add(id);
       }
-      if (planned.length === 0) {
-        await client.query('ROLLBACK');
-        return outcomes;
-      }
-      const upserts: Record<string, unknown>[] = [];
-      const deletes: Record<string, unknown>[] = [];
-      for (const id of touched) {
-        const key = keys.get(id) as ObjectKey;
-        const object = state.get(id);
-        if (object === null || object === undefined) deletes.push({ g: key.group, r: key.resource, ns: key.namespace, n: key.name });
-        else upserts.push(objectRow(key, object));
-      }
-      const log = planned.map(({ key, change }) => ({
-        rv: change.object.metadata.resourceVersion,
-        g: key.group,
-        r: key.resource,
-        ns: key.namespace,
-        n: key.name,
-        t: change.type,
-        object: change.object,
-        prev: change.prev,
-      }));
-      await client.query(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), rv]);
-      if (this.options.beforeCommit !== undefined) await this.options.beforeCommit(cluster);
-      await client.query('COMMIT');
-      this.options.onCommit?.(cluster, String(rv));
-      return outcomes;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      outcomes.push(outcome);
     }
+    if (planned.length === 0) {
+      await client.query('ROLLBACK');
+      return outcomes;
+    }
+    const upserts: Record<string, unknown>[] = [];
+    const deletes: Record<string, unknown>[] = [];
+    for (const id of touched) {
+      const key = keys.get(id) as ObjectKey;
+      const object = state.get(id);
+      if (object === null || object === undefined) deletes.push({ g: key.group, r: key.resource, ns: key.namespace, n: key.name });
+      else upserts.push(objectRow(key, object));
+    }
+    const log = planned.map(({ key, change }) => ({
+      rv: change.object.metadata.resourceVersion,
+      g: key.group,
+      r: key.resource,
+      ns: key.namespace,
+      n: key.name,
+      t: change.type,
+      object: change.object,
+      prev: change.prev,
+    }));
+    await client.query(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), rv]);
+    if (this.options.beforeCommit !== undefined) await this.options.beforeCommit(cluster);
+    beforeCommit();
+    await client.query('COMMIT');
+    this.options.onCommit?.(cluster, String(rv));
+    return outcomes;
   }
 }

@@ -9,11 +9,22 @@ import type { Logger } from '../log.js';
 // Arbitrary, fixed: identifies "change-log compaction" among advisory locks.
 const COMPACTION_LOCK = 0x6b71_6301;
 
+// Per cluster, the newest row older than the window among the oldest rows
+// (a primary-key range scan from the horizon). created_at is the writing
+// transaction's start, nearly ordered like rv, so a row at most one
+// transaction younger than the window may go with its elders.
 const COMPACT = `
 WITH horizon AS (
-  SELECT cluster, max(rv) AS rv FROM change_log
-  WHERE created_at < now() - ($1::bigint * interval '1 millisecond') AND ($2::text IS NULL OR cluster = $2)
-  GROUP BY cluster
+  SELECT r.cluster, h.rv FROM cluster_revisions r
+  CROSS JOIN LATERAL (
+    SELECT max(l.rv) AS rv FROM (
+      SELECT rv, created_at FROM change_log
+      WHERE cluster = r.cluster AND rv > r.compacted_rv
+      ORDER BY rv LIMIT 100000
+    ) l
+    WHERE l.created_at < now() - ($1::bigint * interval '1 millisecond')
+  ) h
+  WHERE h.rv IS NOT NULL AND ($2::text IS NULL OR r.cluster = $2)
 ), trimmed AS (
   DELETE FROM change_log c USING horizon h WHERE c.cluster = h.cluster AND c.rv <= h.rv RETURNING 1
 ), marked AS (

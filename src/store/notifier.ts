@@ -52,8 +52,14 @@ export class ChangeNotifier {
       current = current === '' ? cluster : `${current}\n${cluster}`;
     }
     if (current !== '') payloads.push(current);
+    // A NOTIFY commits a transaction of its own; waiting for its WAL flush
+    // would add an fsync to every wake-up for nothing (a lost wake-up only
+    // delays listeners until their poll), hence synchronous_commit off for it
+    // alone. Simple-protocol statements in one string share one implicit
+    // transaction, so SET LOCAL applies to this NOTIFY only.
+    const notifies = payloads.map((p) => `SELECT pg_notify('${CHANGES_CHANNEL}', ${quoteLiteral(p)});`).join(' ');
     this.inFlight = this.pool
-      .query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CHANGES_CHANNEL, payloads])
+      .query(`SET LOCAL synchronous_commit TO off; ${notifies}`)
       .then(() => undefined)
       // A lost wake-up delays other processes until their poll; it loses nothing.
       .catch((err: unknown) => this.log.warn({ err }, 'could not send change notification'));
@@ -68,6 +74,11 @@ export class ChangeNotifier {
     }
     await this.inFlight;
   }
+}
+
+// A SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1).
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** Splits a NOTIFY payload back into cluster names. */
