@@ -67,20 +67,18 @@ export async function bindPod(objects: ObjectService, podsRef: ResourceRef, name
       if (reasons.length > 0) throw conflict(name, `node "${nodeName}" cannot fit the pod: ${reasons.join(', ')}`);
     }
     const writeOptions: WriteOptions = { requester: options.requester, ...(options.dryRun ? { dryRun: true } : {}), ...(options.fieldManager ? { fieldManager: options.fieldManager } : {}), ...(options.signal ? { signal: options.signal } : {}) };
-    // Conditional on the version read: a concurrent binder makes this a Conflict.
-    const bound = await objects.update(podsRef, namespace, name, { ...pod, spec: { ...(pod.spec as object), nodeName } }, writeOptions);
-    if (options.dryRun) return { pod: bound, conditionWritten: false };
-    const status = (bound.status ?? {}) as { conditions?: { type: string }[] };
+    const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
-    try {
-      await objects.update(podsRef, namespace, name, { ...bound, status: { ...status, conditions } }, { ...writeOptions, subresource: 'status' });
-      return { pod: bound, conditionWritten: true };
-    } catch {
-      // The binding stands; the node agent or a later status write sets the condition.
-      return { pod: bound, conditionWritten: false };
-    }
+    // One write for nodeName and the condition, as the API server's binding
+    // storage does: the resource is addressed without its status split so
+    // status travels with spec. Conditional on the version read: a concurrent
+    // binder makes this a Conflict.
+    const bindingRef: ResourceRef = { cluster: podsRef.cluster, resource: { ...podsRef.resource, hasStatus: false } };
+    const next = { ...pod, spec: { ...(pod.spec as object), nodeName }, status: { ...status, conditions } };
+    const bound = await objects.update(bindingRef, namespace, name, next, { ...writeOptions, subresource: 'binding' });
+    return { pod: bound, conditionWritten: !options.dryRun };
   });
 }
 
