@@ -100,9 +100,18 @@ export function planCreate(key: ObjectKey, input: KubeObject, current: KubeObjec
 
 // generic registry ShouldDeleteDuringUpdate: a terminating object whose last
 // finalizer is gone disappears, unless a grace period is still running.
-function shouldDeleteDuringUpdate(object: KubeObject): boolean {
+function shouldDeleteDuringUpdate(key: ObjectKey, object: KubeObject): boolean {
   const meta = object.metadata;
-  return meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0;
+  return meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && namespaceFinalizers(key, object).length === 0;
+}
+
+// A Namespace is also kept by spec.finalizers ("kubernetes"): deleting it
+// marks it Terminating until the namespace controller has emptied it and
+// removed its finalizer (namespace registry Delete).
+function namespaceFinalizers(key: ObjectKey, object: KubeObject): unknown[] {
+  if (key.group !== '' || key.resource !== 'namespaces') return [];
+  const finalizers = (object.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  return Array.isArray(finalizers) ? finalizers : [];
 }
 
 function newFinalizersOnTerminating(key: ObjectKey, current: KubeObject, next: KubeObject): InvalidError | undefined {
@@ -155,7 +164,7 @@ export function planUpdate(key: ObjectKey, input: KubeObject, current: KubeObjec
   // Writing what is already stored changes nothing: no new version, no event.
   if (jsonEqual(next, current)) return { ok: true, object: current, change: null, deleted: false };
   next.metadata.resourceVersion = ctx.rv;
-  if (shouldDeleteDuringUpdate(next)) {
+  if (shouldDeleteDuringUpdate(key, next)) {
     return { ok: true, object: next, change: { type: 'DELETED', object: next, prev: current }, deleted: true };
   }
   return { ok: true, object: next, change: { type: 'MODIFIED', object: next, prev: current }, deleted: false };
@@ -196,15 +205,16 @@ export function planDelete(key: ObjectKey, current: KubeObject | null, ctx: Muta
     if (grace > 0) {
       meta.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + grace * 1000));
       meta.deletionGracePeriodSeconds = grace;
-    } else if (finalizers.length > 0) {
+    } else if (finalizers.length > 0 || namespaceFinalizers(key, next).length > 0) {
       meta.deletionTimestamp = rfc3339(ctx.now);
       meta.deletionGracePeriodSeconds = 0;
+      if (namespaceFinalizers(key, next).length > 0) next.status = { ...(next.status as object | undefined), phase: 'Terminating' };
     }
     // Marking an object as deleting bumps its generation (generic registry markAsDeleting).
     if (meta.deletionTimestamp !== undefined && (cur.generation ?? 0) > 0) meta.generation = (cur.generation ?? 0) + 1;
   }
   meta.resourceVersion = ctx.rv;
-  if (meta.deletionTimestamp === undefined || shouldDeleteDuringUpdate(next)) {
+  if (meta.deletionTimestamp === undefined || shouldDeleteDuringUpdate(key, next)) {
     return { ok: true, object: next, change: { type: 'DELETED', object: next, prev: current }, deleted: true };
   }
   return { ok: true, object: next, change: { type: 'MODIFIED', object: next, prev: current }, deleted: false };

@@ -121,6 +121,20 @@ export class Store {
   }
 
   /**
+   * Every object of a cluster, in any resource and namespace, naming
+   * `ownerUid` in its ownerReferences (the garbage collector's graph edge).
+   */
+  async dependents(cluster: string, ownerUid: string, options: { signal?: AbortSignal } = {}): Promise<{ group: string; resource: string; object: KubeObject }[]> {
+    options.signal?.throwIfAborted();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ownerUid)) return [];
+    const { rows } = await this.pool.query<{ api_group: string; resource: string; object: KubeObject }>(
+      'SELECT api_group, resource, object FROM objects WHERE cluster = $1 AND owner_uids @> ARRAY[$2]::uuid[] ORDER BY api_group, resource, namespace, name',
+      [cluster, ownerUid],
+    );
+    return rows.map((row) => ({ group: row.api_group, resource: row.resource, object: row.object }));
+  }
+
+  /**
    * Lists a collection (all namespaces when its namespace is ''), filtered by
    * selectors in SQL, ordered by namespace then name. With `limit`, returns a
    * `continue` token; every page shows the first page's snapshot. Throws
