@@ -4,11 +4,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { startApi } from '../src/api/start.js';
 import { ensureAdminKubeconfig } from '../src/auth/admin-credentials.js';
+import { hashToken, issueToken } from '../src/auth/tokens.js';
 import type { Config } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { secureUrl, servingCertificate } from '../src/infra/serving-certificate.js';
 import { startBackingServices } from '../src/infra/backing-services.js';
 import { createLogger, type Logger } from '../src/log.js';
+import { startNodeAgent } from '../src/node/start.js';
 import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import type { ProcessContext } from '../src/process/main.js';
 import { StartupError } from '../src/startup-error.js';
@@ -38,8 +40,16 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   lifecycle.add('scheduler', () => scheduler.stop());
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
   const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, server, tls?.cert);
-  // Scheduler, controller manager and node agent join here as they are built
-  // (issues #6, #7, #8); each will run in this process like the API.
+  // Scheduler and controller manager join here as they are built (issues #6, #7).
+  if (config.nodes > 0) {
+    // The in-process node agent is still only an API client, joining with a bootstrap token of its own.
+    const nodeToken = await issueToken(api.prisma, { cluster: config.defaultCluster, kind: 'bootstrap', username: 'system:bootstrap:kubeql-up', groups: ['system:bootstrappers', 'system:authenticated'] });
+    const agent = await startNodeAgent({ apiUrl: config.port === 0 ? `http://127.0.0.1:${api.port}` : config.apiUrl, token: nodeToken, log, nodes: config.nodes });
+    lifecycle.add('node-agent', async () => {
+      await agent.stop();
+      await api.prisma.token.deleteMany({ where: { tokenHash: hashToken(nodeToken) } });
+    });
+  }
   say('');
   say(`kubeql is up (cluster "${config.defaultCluster}"). Stop with Ctrl-C; data stays in ${config.dataDir}.`);
   say(`  API:      ${server}${tls ? ` (and ${config.apiUrl})` : ''}`);
