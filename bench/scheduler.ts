@@ -154,6 +154,12 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-bench-scheduler-'));
   const postgres = await startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), log });
   let store: Store | undefined;
+  // Ctrl-C must not leave the benchmark's PostgreSQL running.
+  const interrupted = (): void => {
+    void postgres.stop().finally(() => fs.rm(dir, { recursive: true, force: true }).finally(() => process.exit(130)));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await migrate(postgres.url, log);
     store = new Store({ databaseUrl: postgres.url, log, poolSize: 20 });
