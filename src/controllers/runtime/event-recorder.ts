@@ -1,0 +1,87 @@
+// core/v1 Events about any object, written through the ObjectService. A
+// repeat (same object, type, reason and message) bumps count and
+// lastTimestamp of the Event already written, as client-go's recorder
+// aggregates, so `kubectl describe` shows "x4 over 2m" instead of a flood.
+// Events are best effort: a failed write is logged, never thrown.
+
+import crypto from 'node:crypto';
+import type { Logger } from '../../log.js';
+import type { Requester } from '../../objects/admission.js';
+import type { ObjectService } from '../../objects/service.js';
+import type { KubeObject } from '../../store/types.js';
+import type { EventRecorder } from './define.js';
+
+const MAX_REMEMBERED = 4096;
+
+const timestamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export interface ObjectEventRecorderOptions {
+  objects: ObjectService;
+  cluster: string;
+  /** source.component / reportingComponent, e.g. 'replicaset-controller'. */
+  component: string;
+  requester: Requester;
+  log: Logger;
+  now?: () => Date;
+}
+
+export class ObjectEventRecorder implements EventRecorder {
+  private readonly written = new Map<string, KubeObject>();
+
+  constructor(private readonly options: ObjectEventRecorderOptions) {}
+
+  async record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    const { objects, cluster, component, requester, log } = this.options;
+    const now = timestamp((this.options.now ?? (() => new Date()))());
+    const namespace = object.metadata.namespace || 'default';
+    const name = object.metadata.name ?? '';
+    const aggregate = [object.metadata.uid ?? `${namespace}/${name}`, type, reason, message].join('\u0000');
+    try {
+      const ref = objects.resource(cluster, '', 'v1', 'events');
+      const previous = this.written.get(aggregate);
+      if (previous !== undefined) {
+        try {
+          const next = { ...previous, count: ((previous.count as number | undefined) ?? 1) + 1, lastTimestamp: now };
+          this.remember(aggregate, await objects.update(ref, namespace, previous.metadata.name ?? '', next, { requester }));
+          return;
+        } catch {
+          // Expired, or changed by another writer: start a new Event below.
+        }
+      }
+      const body: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${name}.${Date.now().toString(16)}${crypto.randomBytes(2).toString('hex')}`, namespace },
+        involvedObject: {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          namespace: object.metadata.namespace,
+          name,
+          uid: object.metadata.uid,
+          resourceVersion: object.metadata.resourceVersion,
+        },
+        reason,
+        message,
+        type,
+        source: { component },
+        reportingComponent: component,
+        reportingInstance: component,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      };
+      this.remember(aggregate, await objects.create(ref, namespace, body, { requester }));
+    } catch (err) {
+      log.debug({ err, object: `${namespace}/${name}`, reason }, 'event not recorded');
+    }
+  }
+
+  private remember(key: string, event: KubeObject): void {
+    this.written.delete(key);
+    this.written.set(key, event);
+    if (this.written.size > MAX_REMEMBERED) {
+      const oldest = this.written.keys().next().value;
+      if (oldest !== undefined) this.written.delete(oldest);
+    }
+  }
+}

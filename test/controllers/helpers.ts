@@ -1,0 +1,100 @@
+// Shared set-up for controller tests: an ObjectService on the test database,
+// controller managers limited to one cluster under a private Redis prefix,
+// and a ReconcileContext for calling a reconcile directly.
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { builtinRegistryFor } from '../../src/api/resources/registry.js';
+import { ControllerManager, controllerRequester, type ControllerManagerOptions } from '../../src/controllers/runtime/controller-manager.js';
+import type { ControllerDefinition, ReconcileContext } from '../../src/controllers/runtime/define.js';
+import { ObjectEventRecorder } from '../../src/controllers/runtime/event-recorder.js';
+import { silentLogger } from '../../src/log.js';
+import { defaultAdmission } from '../../src/objects/default-admission.js';
+import { ObjectService } from '../../src/objects/service.js';
+import { Store } from '../../src/store/store.js';
+import type { KubeObject } from '../../src/store/types.js';
+import { testDatabaseUrl, testRedisUrl } from '../helpers/env.js';
+
+export const admin = { username: 'admin', groups: ['system:masters'] };
+
+export function testObjects(): ObjectService {
+  const store = new Store({ databaseUrl: testDatabaseUrl(), poolSize: 6 });
+  return new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+}
+
+export function testManager(objects: ObjectService, cluster: string, controllers: readonly ControllerDefinition[], extra: Partial<ControllerManagerOptions> & { prefix?: string } = {}): ControllerManager {
+  const id = randomBytes(4).toString('hex');
+  return new ControllerManager({
+    objects,
+    controllers,
+    databaseUrl: testDatabaseUrl(),
+    redisUrl: testRedisUrl(),
+    log: silentLogger(),
+    prefix: `kq-ctl-${id}`,
+    consumer: `ctl-${id}`,
+    clusters: [cluster],
+    resyncMs: 0,
+    pollIntervalMs: 100,
+    backoff: { baseMs: 5, maxMs: 500 },
+    ...extra,
+  });
+}
+
+/** Removes every queue of a test prefix from Redis. */
+export async function obliterate(prefix: string, names: readonly string[]): Promise<void> {
+  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  try {
+    for (const name of names) {
+      const q = new Queue(name, { connection: redis, prefix });
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function directContext(objects: ObjectService, controller: string, key: { cluster: string; namespace: string; name: string }, now: () => Date = () => new Date()): ReconcileContext {
+  return {
+    objects,
+    store: objects.store,
+    key,
+    log: silentLogger(),
+    signal: new AbortController().signal,
+    events: new ObjectEventRecorder({ objects, cluster: key.cluster, component: `${controller}-controller`, requester: controllerRequester(controller), log: silentLogger(), now }),
+    now,
+  };
+}
+
+export async function listPods(objects: ObjectService, cluster: string, namespace = 'default'): Promise<KubeObject[]> {
+  return (await objects.list(objects.resource(cluster, '', 'v1', 'pods'), namespace)).items;
+}
+
+/** Marks a pod Running and Ready (what a node agent would report). */
+export async function makeReady(objects: ObjectService, cluster: string, pod: KubeObject, since = new Date()): Promise<KubeObject> {
+  const ref = objects.resource(cluster, '', 'v1', 'pods');
+  const t = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (;;) {
+    const current = await objects.get(ref, pod.metadata.namespace ?? 'default', pod.metadata.name ?? '');
+    try {
+      return await objects.update(ref, pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', { ...current, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] } }, { subresource: 'status', requester: admin });
+    } catch (err) {
+      if ((err as { reason?: string }).reason !== 'Conflict') throw err;
+    }
+  }
+}
+
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
