@@ -55,7 +55,7 @@ function headSql(params: SqlParams, cluster: string): string {
   return `(SELECT COALESCE(max(rv), 0) AS rv, COALESCE(max(compacted_rv), 0) AS compacted_rv FROM cluster_revisions WHERE cluster = ${params.add(cluster)}) rev`;
 }
 
-function currentPageSql(collection: CollectionKey, selectors: Selectors, limit: number | undefined, params: SqlParams): string {
+export function currentPageSql(collection: CollectionKey, selectors: Selectors, limit: number | undefined, params: SqlParams): string {
   const head = headSql(params, collection.cluster);
   const scope = `o.cluster = $1 AND o.api_group = ${params.add(collection.group)} AND o.resource = ${params.add(collection.resource)}`;
   const ns = collection.namespace === '' ? '' : ` AND o.namespace = ${params.add(collection.namespace)}`;

@@ -16,6 +16,8 @@ export interface ChangeListenerOptions {
   onConnected: () => void;
   /** First reconnect delay; doubles up to 5 s. @defaultValue 100 */
   retryMs?: number;
+  /** application_name of the connection, to find it in pg_stat_activity. @defaultValue 'kubeql-listener' */
+  applicationName?: string;
 }
 
 export class ChangeListener {
@@ -37,7 +39,7 @@ export class ChangeListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: this.options.applicationName ?? 'kubeql-listener' });
     client.on('notification', (msg) => {
       if (msg.channel === CHANGES_CHANNEL) this.options.onClusters(clustersInPayload(msg.payload));
     });

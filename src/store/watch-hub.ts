@@ -26,6 +26,8 @@ export interface WatchHubOptions {
   pollIntervalMs?: number;
   /** Log rows read per query. @defaultValue 1000 */
   readBatch?: number;
+  /** application_name of the LISTEN connection. @defaultValue 'kubeql-watch-hub' */
+  listenerName?: string;
 }
 
 interface Feed {
@@ -176,6 +178,7 @@ export class WatchHub {
     this.listener = new ChangeListener({
       databaseUrl: this.options.databaseUrl,
       log: this.options.log,
+      applicationName: this.options.listenerName ?? 'kubeql-watch-hub',
       onClusters: (clusters) => {
         for (const cluster of clusters) this.wake(cluster);
       },

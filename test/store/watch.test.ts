@@ -1,6 +1,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { ExpiredError, TooLargeResourceVersionError, WatchOverflowError, type KubeObject, type WatchEvent } from '../../src/store/index.js';
+import { testDatabaseUrl } from '../helpers/env.js';
 import { describe as show, keyOf, openTestStore, pod, podsIn, take } from './helpers.js';
 
 const store = openTestStore({ watch: { bookmarkIntervalMs: 100, bufferSize: 50 } });
@@ -142,5 +144,34 @@ describe('watch', { timeout: 20000 }, () => {
     const events = await take(watch, 1);
     watch.close();
     assert.deepEqual(events.map((e) => e.object.metadata.name), ['c']);
+  });
+});
+
+describe('watch wake-ups across processes', { timeout: 20000 }, () => {
+  it('a watcher in another process is woken by NOTIFY, and after its listener reconnects it re-reads from its cursor', async () => {
+    const listenerName = `kubeql-test-listener-${process.pid}-${Date.now()}`;
+    // Polling is slowed down so that only NOTIFY (or the reconnect re-read) can deliver.
+    const watching = openTestStore({ watch: { pollIntervalMs: 600_000, listenerName } });
+    const writing = openTestStore();
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      const pods = podsIn();
+      const watch = await watching.watch(pods, { resourceVersion: '0' });
+      await writing.create(pods, pod('before'));
+      assert.deepEqual((await take(watch, 1, 3000)).map((e) => e.object.metadata.name), ['before']);
+      // Cut the LISTEN connection; write while it is down.
+      const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [listenerName]);
+      assert.equal(killed.rowCount, 1);
+      await writing.create(pods, pod('during'));
+      await writing.create(pods, pod('after'));
+      const events = await take(watch, 2, 5000);
+      watch.close();
+      assert.deepEqual(events.map((e) => e.object.metadata.name), ['during', 'after']);
+    } finally {
+      await admin.end();
+      await writing.close();
+      await watching.close();
+    }
   });
 });
