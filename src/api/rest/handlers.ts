@@ -107,7 +107,8 @@ async function create(request: RestRequest): Promise<void> {
   const options = writeOptions(request);
   const created = await request.objects.create(ref, info.namespace, object, options);
   sendWarnings(request, options.warnings);
-  send(request, options.dryRun ? 200 : 201, created);
+  // 201 for a dry run too: the API server answers a create the same way either way.
+  send(request, 201, created);
 }
 
 async function update(request: RestRequest): Promise<void> {
