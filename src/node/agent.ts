@@ -42,6 +42,8 @@ export interface NodeAgentOptions {
   eventQps?: number;
   /** Delay before a watch is re-opened after it failed. @defaultValue 1000 */
   rewatchDelayMs?: number;
+  /** Asks the server to end each pod watch after this long (it is resumed from the last resourceVersion). @defaultValue the server's */
+  watchTimeoutSeconds?: number;
   clock?: Clock;
 }
 
@@ -93,6 +95,7 @@ export class NodeAgent implements RuntimeListener {
   private readonly leaseBatchSize: number;
   private readonly statusConcurrency: number;
   private readonly rewatchDelayMs: number;
+  private readonly watchQuery: Record<string, string>;
   private readonly events: EventRecorder;
   private readonly nodes = new Map<string, NodeState>();
   private readonly pods = new Map<string, PodState>();
@@ -109,6 +112,9 @@ export class NodeAgent implements RuntimeListener {
   private idle: (() => void)[] = [];
   /** Lease renewal requests sent, for the benchmark. */
   leaseRequests = 0;
+  /** Pod watches opened (one per resume), and relists after 410 Gone. */
+  watches = 0;
+  relists = 0;
   /** When each pod was first seen Running (ms), for the benchmark. */
   onPodRunning: ((key: string) => void) | undefined;
 
@@ -126,6 +132,7 @@ export class NodeAgent implements RuntimeListener {
     this.leaseBatchSize = options.leaseBatchSize ?? 1000;
     this.statusConcurrency = options.statusConcurrency ?? 32;
     this.rewatchDelayMs = options.rewatchDelayMs ?? 1000;
+    this.watchQuery = options.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(options.watchTimeoutSeconds) };
     this.since = rfc3339(this.clock.now());
     this.events = new EventRecorder({ client: this.client, log: this.log, ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}) });
     this.runtime = new SimulatedRuntime({ listener: this, clock: this.clock, ...(options.timings ? { timings: options.timings } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) });
@@ -270,7 +277,8 @@ export class NodeAgent implements RuntimeListener {
     while (this.running) {
       let expired = false;
       try {
-        this.watch = this.client.watch('/api/v1/pods', { resourceVersion: this.resourceVersion }, (event) => {
+        this.watches += 1;
+        this.watch = this.client.watch('/api/v1/pods', { ...this.watchQuery, resourceVersion: this.resourceVersion }, (event) => {
           if (this.handleWatchEvent(event)) expired = true;
         });
         await this.watch.done;
@@ -285,6 +293,7 @@ export class NodeAgent implements RuntimeListener {
       if (!this.running) return;
       if (expired) {
         this.log.info({ resourceVersion: this.resourceVersion }, 'pod watch expired; relisting');
+        this.relists += 1;
         try {
           await this.relist();
         } catch (err) {

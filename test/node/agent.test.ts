@@ -180,3 +180,14 @@ test('a restarted agent re-attaches to its nodes and pods without recreating or 
 test('the lease renewal endpoint refuses a body without leases with 400', async () => {
   await assert.rejects(fx.admin.post('/kubeql/v1/leaserenewals', { items: [] }), (err: Error & { code?: number }) => err.code === 400);
 });
+
+test('the pod watch resumes from its last resourceVersion when the server ends it, missing no pod', async () => {
+  const running = await fx.startAgent({ nodes: 1, namePrefix: 'wch', watchTimeoutSeconds: 1 });
+  for (let i = 0; i < 3; i++) {
+    await fx.admin.post('/api/v1/namespaces/default/pods', boundPod(`resumed-${i}`, 'wch-0'));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+  }
+  for (let i = 0; i < 3; i++) await runningPod(`resumed-${i}`);
+  assert.ok(running.agent.watches >= 2, `watches opened: ${running.agent.watches}`);
+  assert.equal(running.agent.relists, 0);
+});
