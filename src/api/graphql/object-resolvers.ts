@@ -106,13 +106,18 @@ function quotaUsage(quotas: readonly KubeObject[]): { resource: string; hard: st
 }
 
 function podContainers(pod: KubeObject): unknown[] {
-  const statuses = new Map<string, ContainerStatusJson>();
-  for (const s of [...(field<ContainerStatusJson[]>(pod, 'status', 'containerStatuses') ?? []), ...(field<ContainerStatusJson[]>(pod, 'status', 'initContainerStatuses') ?? [])]) statuses.set(s.name ?? '', s);
-  const row = (c: ContainerJson, init: boolean): unknown => {
-    const status = statuses.get(c.name ?? '');
-    return { ...c, name: c.name ?? '', init, ready: status?.ready ?? false, restartCount: status?.restartCount ?? 0, state: flattenState(status?.state), status: status ?? null };
-  };
-  return [...(field<ContainerJson[]>(pod, 'spec', 'initContainers') ?? []).map((c) => row(c, true)), ...(field<ContainerJson[]>(pod, 'spec', 'containers') ?? []).map((c) => row(c, false))];
+  const status = (pod.status ?? {}) as { containerStatuses?: ContainerStatusJson[]; initContainerStatuses?: ContainerStatusJson[] };
+  const podSpec = (pod.spec ?? {}) as { containers?: ContainerJson[]; initContainers?: ContainerJson[] };
+  const statusOf = (name: string, init: boolean): ContainerStatusJson | undefined => (init ? status.initContainerStatuses : status.containerStatuses)?.find((s) => s.name === name);
+  const rows: unknown[] = [];
+  for (const [containers, init] of [[podSpec.initContainers, true], [podSpec.containers, false]] as const) {
+    for (const c of containers ?? []) {
+      const name = c.name ?? '';
+      const s = statusOf(name, init);
+      rows.push({ name, image: c.image, init, resources: c.resources, ports: c.ports, ready: s?.ready ?? false, restartCount: s?.restartCount ?? 0, state: flattenState(s?.state), status: s ?? null });
+    }
+  }
+  return rows;
 }
 
 const common = {

@@ -17,8 +17,37 @@ export function controllerRef(object: KubeObject): OwnerReference | undefined {
   return refs.find((r) => r.controller === true) ?? refs[0];
 }
 
-function ownedBy(items: readonly KubeObject[], uids: ReadonlySet<string>): KubeObject[] {
-  return items.filter((o) => (o.metadata.ownerReferences ?? []).some((r) => uids.has(r.uid)));
+// Indexes over a request's cached lists, built once per list and reused by
+// every object asking (a dashboard asks "pods of this owner" hundreds of times).
+type Index = Map<string, KubeObject[]>;
+const indexes = new WeakMap<readonly KubeObject[], Map<string, Index>>();
+
+function indexBy(items: readonly KubeObject[], name: string, keys: (o: KubeObject) => Iterable<string>): Index {
+  let byName = indexes.get(items);
+  if (byName === undefined) {
+    byName = new Map();
+    indexes.set(items, byName);
+  }
+  let index = byName.get(name);
+  if (index === undefined) {
+    index = new Map();
+    for (const item of items) {
+      for (const key of keys(item)) {
+        const bucket = index.get(key);
+        if (bucket === undefined) index.set(key, [item]);
+        else bucket.push(item);
+      }
+    }
+    byName.set(name, index);
+  }
+  return index;
+}
+
+const ownerUids = (o: KubeObject): Iterable<string> => new Set((o.metadata.ownerReferences ?? []).map((r) => r.uid));
+
+function ownedBy(items: readonly KubeObject[], uids: Iterable<string>): KubeObject[] {
+  const index = indexBy(items, 'owner', ownerUids);
+  return [...uids].flatMap((uid) => index.get(uid) ?? []);
 }
 
 /** The object's controller owner, if it (still) exists with the referenced uid. */
@@ -38,7 +67,7 @@ export async function ownerOf(loaders: Loaders, object: KubeObject): Promise<Kub
 /** Objects of a kind in the object's namespace that it owns. */
 export async function ownedObjects(loaders: Loaders, owner: KubeObject, apiVersion: string, kind: string): Promise<KubeObject[]> {
   const items = await loaders.items({ apiVersion, kind, namespace: namespaceOf(owner) });
-  return ownedBy(items, new Set([owner.metadata.uid ?? '']));
+  return ownedBy(items, [owner.metadata.uid ?? '']);
 }
 
 /** Pods owned by the object, or by the objects it owns of `viaKind` (Deployment -> ReplicaSet -> Pod). */
@@ -50,7 +79,11 @@ export async function podsOwnedThrough(loaders: Loaders, owner: KubeObject, viaA
 
 export async function podsOnNode(loaders: Loaders, node: KubeObject): Promise<KubeObject[]> {
   const pods = await loaders.items({ apiVersion: 'v1', kind: 'Pod', namespace: '' });
-  return pods.filter((p) => spec<{ nodeName?: string }>(p).nodeName === node.metadata.name);
+  const index = indexBy(pods, 'node', (p) => {
+    const nodeName = spec<{ nodeName?: string }>(p).nodeName;
+    return nodeName ? [nodeName] : [];
+  });
+  return index.get(node.metadata.name ?? '') ?? [];
 }
 
 /** Events about the object (involvedObject.uid), oldest first. */
@@ -58,8 +91,11 @@ export async function eventsAbout(loaders: Loaders, object: KubeObject): Promise
   // Events of a cluster-scoped object (a Node) live in the default namespace.
   const namespace = namespaceOf(object) || 'default';
   const events = await loaders.items({ apiVersion: 'v1', kind: 'Event', namespace });
-  const uid = object.metadata.uid;
-  const about = events.filter((e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid);
+  const index = indexBy(events, 'involvedObject', (e) => {
+    const uid = (e.involvedObject as { uid?: string } | undefined)?.uid;
+    return uid ? [uid] : [];
+  });
+  const about = [...(index.get(object.metadata.uid ?? '') ?? [])];
   const time = (e: KubeObject): string => String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
   return about.sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : 0));
 }

@@ -1,0 +1,213 @@
+// `npm run bench:graphql`: the GraphQL API under a dashboard's load.
+//  1. The dashboard query (every deployment with its pods and their nodes)
+//     over 1,000 pods: latency p50/p99 over repeated requests.
+//  2. Subscription fan-out: 1,000 graphql-ws subscribers (one socket each)
+//     watching the pods of one namespace while pods there are updated at a
+//     steady rate: events/s delivered and delivery latency p50/p99, measured
+//     from just before the write to the subscriber's receipt.
+//
+// Starts its own embedded PostgreSQL (fsync off: the reads and the watch path
+// are measured, not disk flushes) and redis-server in a temporary directory,
+// and the API on a loopback port, all in this process, and removes them at the
+// end. Clients run in the same process as the server, sharing its cores.
+
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from 'graphql-ws';
+import type { ObjectService } from '../src/objects/service.js';
+import type { KubeObject } from '../src/store/types.js';
+
+// Measured as deployed (the Dockerfile sets NODE_ENV=production): graphql-js
+// runs extra development-mode checks otherwise. Set before the modules load.
+process.env.NODE_ENV ??= 'production';
+const { createClient } = await import('graphql-ws');
+const { default: WebSocket } = await import('ws');
+const { startApi } = await import('../src/api/start.js');
+const { ADMIN_GROUPS, issueToken } = await import('../src/auth/tokens.js');
+const { migrate } = await import('../src/db/migrate.js');
+const { startEmbeddedPostgres } = await import('../src/infra/embedded-postgres.js');
+const { startLocalRedis } = await import('../src/infra/redis-server.js');
+const { createLogger } = await import('../src/log.js');
+
+const DEPLOYMENTS = 100;
+const PODS_PER_DEPLOYMENT = 10;
+const NODES = 50;
+const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 100);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const FANOUT_WRITES_PER_S = Number(process.env.BENCH_WRITES_PER_S ?? 20);
+const FANOUT_SECONDS = Number(process.env.BENCH_FANOUT_SECONDS ?? 10);
+const CLUSTER = 'bench';
+
+const log = createLogger(process.env.KUBEQL_LOG_LEVEL ?? 'warn');
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const admin = { requester: { username: 'bench', groups: ['system:masters'] } };
+
+const DASHBOARD = `{
+  deployments(namespace: "dash", first: 500) {
+    totalCount
+    nodes {
+      metadata { name }
+      status { replicas readyReplicas }
+      pods {
+        metadata { name }
+        status { phase }
+        containers { name ready restartCount }
+        node { metadata { name } ready }
+      }
+    }
+  }
+}`;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+
+async function create(objects: ObjectService, body: KubeObject): Promise<KubeObject> {
+  const ref = objects.resourceForKind(CLUSTER, body.apiVersion ?? '', body.kind ?? '');
+  return objects.create(ref, ref.resource.namespaced ? (body.metadata.namespace ?? 'default') : '', body, admin);
+}
+
+function podOf(owner: KubeObject, i: number, nodeName: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${owner.metadata.name}-${i}`,
+      namespace: owner.metadata.namespace,
+      labels: { app: owner.metadata.name ?? '' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true }],
+    },
+    spec: { nodeName, containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+  };
+}
+
+async function seed(objects: ObjectService): Promise<void> {
+  for (const ns of ['dash', 'fan']) await create(objects, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await Promise.all(
+    Array.from({ length: NODES }, (_, i) =>
+      create(objects, { apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}` }, status: { allocatable: { cpu: '32', memory: '128Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } }),
+    ),
+  );
+  let podIndex = 0;
+  for (let d = 0; d < DEPLOYMENTS; d++) {
+    const name = `app-${d}`;
+    const template = { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } };
+    const deployment = await create(objects, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'dash' }, spec: { replicas: PODS_PER_DEPLOYMENT, selector: { matchLabels: { app: name } }, template } });
+    const rs = await create(objects, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `${name}-rs`, namespace: 'dash', labels: { app: name }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: deployment.metadata.uid ?? '', controller: true }] },
+      spec: { replicas: PODS_PER_DEPLOYMENT, selector: { matchLabels: { app: name } }, template },
+    });
+    await Promise.all(Array.from({ length: PODS_PER_DEPLOYMENT }, (_, i) => create(objects, podOf(rs, i, `node-${podIndex++ % NODES}`))));
+  }
+  await create(objects, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'target', namespace: 'fan' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+}
+
+async function dashboardLatency(url: string, token: string): Promise<number[]> {
+  const run = async (): Promise<number> => {
+    const started = performance.now();
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: DASHBOARD }) });
+    const body = (await res.json()) as { data?: { deployments: { totalCount: number; nodes: { pods: unknown[] }[] } }; errors?: unknown };
+    const elapsed = performance.now() - started;
+    const pods = body.data?.deployments.nodes.reduce((n, d) => n + d.pods.length, 0);
+    if (pods !== DEPLOYMENTS * PODS_PER_DEPLOYMENT) throw new Error(`dashboard query returned ${String(pods)} pods: ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+    return elapsed;
+  };
+  for (let i = 0; i < 5; i++) await run(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < QUERY_RUNS; i++) samples.push(await run());
+  return samples.sort((a, b) => a - b);
+}
+
+async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[] }> {
+  const clients: Client[] = [];
+  const latencies: number[] = [];
+  const sentAt = new Map<string, number>();
+  let ready = 0;
+  let markReady = (): void => undefined;
+  const allReady = new Promise<void>((resolve) => (markReady = resolve));
+  const list = await objects.list(objects.resourceForKind(CLUSTER, 'v1', 'Pod'), 'fan');
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => void (++ready === SUBSCRIBERS && markReady()) } });
+    clients.push(client);
+    client.subscribe<{ pods: { resourceVersion: string; object: { metadata: { annotations: Record<string, string> } } } }>(
+      { query: `subscription { pods(namespace: "fan", resourceVersion: "${list.resourceVersion}") { type resourceVersion object { metadata { name annotations } } } }` },
+      {
+        next: (value) => {
+          const seq = value.data?.pods.object.metadata.annotations['bench/seq'];
+          const sent = seq === undefined ? undefined : sentAt.get(seq);
+          if (sent !== undefined) latencies.push(performance.now() - sent);
+        },
+        error: (err) => log.warn({ err }, 'subscriber failed'),
+        complete: () => undefined,
+      },
+    );
+  }
+  await allReady;
+  await new Promise((r) => setTimeout(r, 1000)); // let every subscription start its watch
+  const podRef = objects.resourceForKind(CLUSTER, 'v1', 'Pod');
+  const writes = FANOUT_WRITES_PER_S * FANOUT_SECONDS;
+  const started = performance.now();
+  for (let i = 0; i < writes; i++) {
+    const due = started + (i * 1000) / FANOUT_WRITES_PER_S;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sentAt.set(String(i), performance.now());
+    await objects.patch(podRef, 'fan', 'target', 'merge', { metadata: { annotations: { 'bench/seq': String(i) } } }, admin);
+  }
+  const expected = writes * SUBSCRIBERS;
+  const deadline = performance.now() + 30_000;
+  while (latencies.length < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(clients.map((c) => c.dispose()));
+  return { delivered: latencies.length, expected, seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function main(): Promise<void> {
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-bench-graphql-'));
+  await fs.chmod(scratch, 0o755);
+  const postgres = await startEmbeddedPostgres({ dir: path.join(scratch, 'postgres'), log, settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  const redis = await startLocalRedis({ dir: undefined, log, say });
+  try {
+    await migrate(postgres.url, log);
+    const api = await startApi({ host: '127.0.0.1', port: 0, databaseUrl: postgres.url, redisUrl: redis.url, log, development: false });
+    try {
+      const token = await issueToken(api.prisma, { cluster: CLUSTER, kind: 'admin', username: 'bench', groups: ADMIN_GROUPS });
+      const url = `http://127.0.0.1:${api.port}`;
+      say(`NODE_ENV=${process.env.NODE_ENV ?? ''}; seeding ${NODES} nodes, ${DEPLOYMENTS} deployments, ${DEPLOYMENTS * PODS_PER_DEPLOYMENT} pods ...`);
+      await seed(api.objects);
+      // The floor under the query: the store reads it needs (pods, replica sets, deployments, nodes).
+      const floor: number[] = [];
+      for (let i = 0; i < QUERY_RUNS; i++) {
+        const started = performance.now();
+        await Promise.all([
+          api.objects.list(api.objects.resourceForKind(CLUSTER, 'v1', 'Pod'), 'dash'),
+          api.objects.list(api.objects.resourceForKind(CLUSTER, 'apps/v1', 'ReplicaSet'), 'dash'),
+          api.objects.list(api.objects.resourceForKind(CLUSTER, 'apps/v1', 'Deployment'), 'dash'),
+          api.objects.list(api.objects.resourceForKind(CLUSTER, 'v1', 'Node'), ''),
+        ]);
+        floor.push(performance.now() - started);
+      }
+      floor.sort((a, b) => a - b);
+      say(`store reads under the dashboard query (4 lists, ${DEPLOYMENTS * PODS_PER_DEPLOYMENT} pods), ${QUERY_RUNS} runs: p50 ${ms(percentile(floor, 50))}, p99 ${ms(percentile(floor, 99))}`);
+      const samples = await dashboardLatency(url, token);
+      say(`dashboard query (${DEPLOYMENTS} deployments, ${DEPLOYMENTS * PODS_PER_DEPLOYMENT} pods with nodes), ${QUERY_RUNS} runs: p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(samples.at(-1) ?? Number.NaN)}`);
+      say(`fan-out: ${SUBSCRIBERS} subscribers, ${FANOUT_WRITES_PER_S} writes/s for ${FANOUT_SECONDS} s ...`);
+      const f = await fanout(url, token, api.objects);
+      say(`fan-out: ${f.delivered}/${f.expected} events delivered in ${f.seconds.toFixed(1)} s (${(f.delivered / f.seconds).toFixed(0)} events/s); latency p50 ${ms(percentile(f.latencies, 50))}, p99 ${ms(percentile(f.latencies, 99))}, max ${ms(f.latencies.at(-1) ?? Number.NaN)}`);
+    } finally {
+      await api.stop();
+    }
+  } finally {
+    await redis.stop();
+    await postgres.stop();
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
