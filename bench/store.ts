@@ -184,6 +184,8 @@ async function main(): Promise<void> {
     await settings.end();
     say(`PostgreSQL: ${shown.rows.map((r) => `${r.name}=${r.setting}`).join(', ')}`);
     say(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ${PHASE_MS / 1000} s per measurement`);
+    // Other work on the machine skews every figure; the load average says how much.
+    say(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     say('\nwrites:');
     const rows = process.env.BENCH_SKIP_WRITES === '1' ? [] : await writeBenchmarks(postgres.url);
     say('\nwatch delivery (1,000 watchers, one process):');
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
     for (const l of latencies) {
       say(`| ${WATCHERS} | ${l.path} | ${WATCH_EVENTS} at ${WATCH_RATE_PER_S}/s | ${l.deliveries}/${l.expected} | ${ms(l.commitP50)} | ${ms(l.commitP99)} | ${ms(l.p50)} | ${ms(l.p99)} | ${ms(l.max)} |`);
     }
+    say(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const at64 = rows.find((r) => r.writers === 64);
     if (at64 !== undefined) {
       const ok = at64.creates / at64.raw >= 0.5 && at64.updates / at64.raw >= 0.5;

@@ -127,8 +127,33 @@ interface Lane {
 // and writing, one committing.
 const MAX_IN_FLIGHT = 2;
 
-// A SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1).
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+// An escape-string literal: correct whatever standard_conforming_strings says.
+// JSON.stringify leaves no raw control characters, so quotes and backslashes
+// are all there is to escape.
+const literal = (text: string): string => `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/**
+ * An error PostgreSQL raised for a statement (a value it refuses, a
+ * constraint), as opposed to a lost connection or a server shutting down,
+ * after which it is unknown whether COMMIT happened.
+ */
+function isStatementError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
+}
+
+/**
+ * A parameterised statement with its parameters written in as literals, so it
+ * can share one simple-protocol round trip with other statements.
+ */
+function inline(sql: string, values: (string | number)[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n) - 1];
+    if (typeof value === 'number') return String(value);
+    if (typeof value === 'string') return literal(value);
+    throw new Error(`no value for $${n}`);
+  });
+}
 
 export class Committer {
   private readonly lanes = new Map<string, Lane>();
@@ -203,7 +228,7 @@ export class Committer {
         outcomes = await this.commit(client, cluster, startRv, batch.map((p) => p.op), handOver);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        if (progress.committing || batch.length === 1) throw err;
+        if (batch.length === 1 || !isStatementError(err)) throw err;
         // A batch that fails as a whole (e.g. a value PostgreSQL refuses) is
         // retried write by write, so one bad write cannot fail the others.
         this.options.log.warn({ err, cluster, writes: batch.length }, 'batch failed; retrying its writes one by one');
@@ -234,7 +259,7 @@ export class Committer {
   // Locks the counter row, creating it on the cluster's first write, and
   // returns the last resourceVersion. Waiting here orders commits per cluster.
   private async begin(client: pg.PoolClient, cluster: string): Promise<number> {
-    const results = (await client.query(`BEGIN; ${LOCK_COUNTER.replace('$1', literal(cluster))}`)) as unknown as pg.QueryResult<{ rv: string }>[];
+    const results = (await client.query(`BEGIN; ${inline(LOCK_COUNTER, [cluster])}`)) as unknown as pg.QueryResult<{ rv: string }>[];
     return Number(results[1]?.rows[0]?.rv ?? 0);
   }
 
@@ -287,10 +312,18 @@ export class Committer {
       object: change.object,
       prev: change.prev,
     }));
-    await client.query(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), rv]);
-    if (this.options.beforeCommit !== undefined) await this.options.beforeCommit(cluster);
-    beforeCommit();
-    await client.query('COMMIT');
+    const write = inline(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), rv]);
+    if (this.options.beforeCommit !== undefined) {
+      await client.query(write);
+      await this.options.beforeCommit(cluster);
+      beforeCommit();
+      await client.query('COMMIT');
+    } else {
+      // The write and its COMMIT in one round trip: the lock is held for one
+      // round trip less. A failing write aborts the rest of the string.
+      beforeCommit();
+      await client.query(`${write}; COMMIT`);
+    }
     this.options.onCommit?.(cluster, String(rv));
     return outcomes;
   }

@@ -171,3 +171,15 @@ describe('object write and change-log row are one transaction', () => {
     assert.equal(Number(next.metadata.resourceVersion), Number(before.resourceVersion) + 1);
   });
 });
+
+describe('values are stored exactly', () => {
+  it('quotes, backslashes, placeholders and non-ASCII text survive a write and a read', async () => {
+    const pods = podsIn();
+    const tricky = `it's a \\ back\\\\slash, "quoted", $1 $2 E'x' -- ; COMMIT; \\u0041 é 🚀`;
+    const created = await store.create(pods, pod("it's", { metadata: { name: 'tricky', annotations: { note: tricky } }, spec: { args: [tricky, '\\'] } }));
+    const read = await store.get(keyOf(pods, 'tricky'));
+    assert.equal(read?.metadata.annotations?.note, tricky);
+    assert.deepEqual(read?.spec, { args: [tricky, '\\'] });
+    assert.deepEqual(read, created);
+  });
+});
