@@ -126,7 +126,28 @@ describe('kubectl tutorial commands against the API', { skip }, () => {
     assert.equal(deployment.metadata.labels?.patched, 'yes');
   });
 
-  it('describe prints the object and its (empty) events', async () => {
+  it('describe prints the object and the events about it (fieldSelector involvedObject.*)', async () => {
+    const pod = await getJson<{ metadata: { uid: string } }>(['pod', 'kubia-manual']);
+    const event = (name: string, involved: string, uid: string, message: string): string =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name },
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', name: involved, namespace: 'default', uid },
+        reason: 'Scheduled',
+        message,
+        type: 'Normal',
+        source: { component: 'default-scheduler' },
+        firstTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        lastTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        count: 1,
+      });
+    await ok(['create', '-f', '-'], { input: event('kubia-manual.1', 'kubia-manual', pod.metadata.uid, 'Successfully assigned default/kubia-manual to node-1') });
+    await ok(['create', '-f', '-'], { input: event('kubia-dev.1', 'kubia-dev', 'other-uid', 'Successfully assigned default/kubia-dev to node-2') });
+    const described = await ok(['describe', 'pod', 'kubia-manual']);
+    assert.match(described, /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/kubia-manual to node-1/);
+    assert.doesNotMatch(described, /kubia-dev to node-2/);
+    await ok(['delete', 'events', 'kubia-manual.1', 'kubia-dev.1']);
     const out = await ok(['describe', 'pod', 'kubia-manual']);
     assert.match(out, /^Name:\s+kubia-manual$/m);
     assert.match(out, /^Namespace:\s+default$/m);
