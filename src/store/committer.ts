@@ -13,7 +13,6 @@ import type pg from 'pg';
 import type { Logger } from '../log.js';
 import { keyId } from './keys.js';
 import { plan, type Change, type Outcome, type WriteOp } from './mutations.js';
-import { isPlainObject } from './json.js';
 import type { KubeObject, ObjectKey } from './types.js';
 
 export interface CommitterOptions {
@@ -50,13 +49,31 @@ JOIN json_to_recordset($2::json) AS k(g text, r text, ns text, n text)
 WHERE o.cluster = $1`;
 
 // One statement for every row the batch writes; the counter is set last.
+// Each object travels once, in its change-log row ($4); object rows ($2)
+// point at the log row holding their final state. A change's previous
+// object is the stored row when it is the key's first change in the batch
+// (read in this statement's snapshot, before the batch's own writes), so it
+// is not sent back either.
 const WRITE_BATCH = `
-WITH upserted AS (
+WITH l AS MATERIALIZED (
+  SELECT * FROM json_to_recordset($4::json)
+    AS l(rv bigint, g text, r text, ns text, n text, t text, object jsonb, prev jsonb, stored boolean)
+), logged AS (
+  INSERT INTO change_log (cluster, rv, api_group, resource, namespace, name, event_type, object, prev_object)
+  SELECT $1, l.rv, l.g, l.r, l.ns, l.n, l.t, l.object, CASE WHEN l.stored THEN s.object ELSE l.prev END
+  FROM l LEFT JOIN objects s
+    ON l.stored AND s.cluster = $1 AND s.api_group = l.g AND s.resource = l.r AND s.namespace = l.ns AND s.name = l.n
+  RETURNING 1
+), upserted AS (
   INSERT INTO objects AS o (cluster, api_group, resource, namespace, name, uid, resource_version, generation,
                             labels, annotations, owner_uids, finalizers, deletion_timestamp, creation_timestamp, object)
-  SELECT $1, x.g, x.r, x.ns, x.n, x.uid, x.rv, x.gen, x.labels, x.annotations, x.owners, x.finalizers, x.dts, x.cts, x.object
-  FROM json_to_recordset($2::json) AS x(g text, r text, ns text, n text, uid uuid, rv bigint, gen bigint, labels jsonb,
-                                        annotations jsonb, owners uuid[], finalizers text[], dts timestamptz, cts timestamptz, object jsonb)
+  SELECT $1, x.g, x.r, x.ns, x.n, x.uid, x.rv, x.gen,
+         CASE WHEN jsonb_typeof(l.object->'metadata'->'labels') = 'object' THEN l.object->'metadata'->'labels' ELSE '{}'::jsonb END,
+         CASE WHEN jsonb_typeof(l.object->'metadata'->'annotations') = 'object' THEN l.object->'metadata'->'annotations' ELSE '{}'::jsonb END,
+         x.owners, x.finalizers, x.dts, x.cts, l.object
+  FROM json_to_recordset($2::json) AS x(g text, r text, ns text, n text, uid uuid, rv bigint, gen bigint,
+                                        owners uuid[], finalizers text[], dts timestamptz, cts timestamptz)
+  JOIN l ON l.rv = x.rv
   ON CONFLICT (cluster, api_group, resource, namespace, name) DO UPDATE SET
     uid = EXCLUDED.uid, resource_version = EXCLUDED.resource_version, generation = EXCLUDED.generation,
     labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, owner_uids = EXCLUDED.owner_uids,
@@ -67,11 +84,6 @@ WITH upserted AS (
   DELETE FROM objects o
   USING json_to_recordset($3::json) AS d(g text, r text, ns text, n text)
   WHERE o.cluster = $1 AND o.api_group = d.g AND o.resource = d.r AND o.namespace = d.ns AND o.name = d.n
-  RETURNING 1
-), logged AS (
-  INSERT INTO change_log (cluster, rv, api_group, resource, namespace, name, event_type, object, prev_object)
-  SELECT $1, l.rv, l.g, l.r, l.ns, l.n, l.t, l.object, l.prev
-  FROM json_to_recordset($4::json) AS l(rv bigint, g text, r text, ns text, n text, t text, object jsonb, prev jsonb)
   RETURNING 1
 )
 UPDATE cluster_revisions SET rv = $5 WHERE cluster = $1`;
@@ -90,21 +102,21 @@ function objectRow(key: ObjectKey, object: KubeObject): Record<string, unknown> 
     ns: key.namespace,
     n: key.name,
     uid: meta.uid,
+    // The change-log row with this version carries the object itself.
     rv: meta.resourceVersion,
     gen: meta.generation ?? 1,
-    labels: isPlainObject(meta.labels) ? meta.labels : {},
-    annotations: isPlainObject(meta.annotations) ? meta.annotations : {},
     owners,
-    finalizers: Array.isArray(meta.finalizers) ? meta.finalizers : [],
+    finalizers: Array.isArray(meta.finalizers) ? meta.finalizers.filter((f) => typeof f === 'string') : [],
     dts: meta.deletionTimestamp ?? null,
     cts: meta.creationTimestamp,
-    object,
   };
 }
 
 interface Planned {
   key: ObjectKey;
   change: Change;
+  /** The previous object is the stored row (the key's first change in the batch). */
+  prevStored: boolean;
 }
 
 class AbortError extends Error {
@@ -284,7 +296,7 @@ export class Committer {
       const outcome = plan(op, state.get(id) ?? null, { now, rv: String(rv + 1) });
       if (outcome.ok && outcome.change !== null) {
         rv += 1;
-        planned.push({ key: op.key, change: outcome.change });
+        planned.push({ key: op.key, change: outcome.change, prevStored: !touched.has(id) && outcome.change.prev !== null });
         state.set(id, outcome.deleted ? null : outcome.object);
         touched.add(id);
       }
@@ -302,7 +314,7 @@ export class Committer {
       if (object === null || object === undefined) deletes.push({ g: key.group, r: key.resource, ns: key.namespace, n: key.name });
       else upserts.push(objectRow(key, object));
     }
-    const log = planned.map(({ key, change }) => ({
+    const log = planned.map(({ key, change, prevStored }) => ({
       rv: change.object.metadata.resourceVersion,
       g: key.group,
       r: key.resource,
@@ -310,7 +322,8 @@ export class Committer {
       n: key.name,
       t: change.type,
       object: change.object,
-      prev: change.prev,
+      prev: prevStored ? null : change.prev,
+      stored: prevStored,
     }));
     const write = inline(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), rv]);
     if (this.options.beforeCommit !== undefined) {

@@ -1,6 +1,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { ConflictError, InvalidError, NotFoundError, type KubeObject } from '../../src/store/index.js';
+import { testDatabaseUrl } from '../helpers/env.js';
 import { keyOf, openTestStore, pod, podsIn, take } from './helpers.js';
 
 const store = openTestStore();
@@ -181,5 +183,38 @@ describe('values are stored exactly', () => {
     assert.equal(read?.metadata.annotations?.note, tricky);
     assert.deepEqual(read?.spec, { args: [tricky, '\\'] });
     assert.deepEqual(read, created);
+  });
+});
+
+describe('the change log', () => {
+  it('records each change with the object before it, also for several changes to one key in one batch', async () => {
+    const pods = podsIn();
+    const key = keyOf(pods, 'web');
+    await store.create(pods, pod('web', { labels: { v: '0' } }));
+    // Submitted in the same tick: committed together in one batch.
+    const [one, two] = await Promise.all([
+      store.update(key, pod('web', { labels: { v: '1' } })),
+      store.update(key, pod('web', { labels: { v: '2' } })),
+    ]);
+    const gone = await store.delete(key);
+    const client = new pg.Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ rv: string; event_type: string; object: KubeObject; prev_object: KubeObject | null }>(
+        'SELECT rv, event_type, object, prev_object FROM change_log WHERE cluster = $1 ORDER BY rv',
+        [pods.cluster],
+      );
+      assert.deepEqual(rows.map((r) => [r.event_type, r.object.metadata.labels?.v, r.prev_object?.metadata.labels?.v ?? null]), [
+        ['ADDED', '0', null],
+        ['MODIFIED', '1', '0'],
+        ['MODIFIED', '2', '1'],
+        ['DELETED', '2', '2'],
+      ]);
+      assert.deepEqual(rows[2]?.prev_object, one);
+      assert.deepEqual(rows[3]?.prev_object, two);
+      assert.equal(rows[3]?.rv, gone.object.metadata.resourceVersion);
+    } finally {
+      await client.end();
+    }
   });
 });
