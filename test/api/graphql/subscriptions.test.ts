@@ -158,6 +158,21 @@ describe('GraphQL subscriptions', () => {
     assert.equal(result?.errors?.[0]?.extensions?.code, 'NotFound', JSON.stringify(result));
   });
 
+  it('delivers a change written through another API replica (the change log, not process memory)', async () => {
+    const replica = await startTestApi();
+    try {
+      const list = await t.api.objects.list(t.api.objects.resourceForKind(t.cluster, 'v1', 'ConfigMap'), 'beta');
+      const sub = subscription(client, WATCH, { ns: 'beta', sel: 'app=replica', rv: list.resourceVersion });
+      await new Promise((r) => setTimeout(r, 200));
+      await createObject(replica.api.objects, t.cluster, configMap('beta', 'from-replica', { app: 'replica' }));
+      const results = await sub.waitFor(1);
+      sub.unsubscribe();
+      assert.deepEqual(results.map(summary), ['ADDED from-replica']);
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('never delivers another cluster\'s objects, even in a namespace of the same name', async () => {
     const otherCluster = uniqueClusterName();
     const otherToken = await issueToken(t.api.prisma, { cluster: otherCluster, kind: 'admin', username: 'other-admin', groups: ADMIN_GROUPS });
