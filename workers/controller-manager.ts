@@ -1,13 +1,23 @@
-// `kubeql controllers`: the process that runs the controllers.
+// `kubeql controllers`: the process that runs the controllers and the outbox
+// dispatcher feeding their queues. Any number may run against one PostgreSQL
+// and one Redis; each key is reconciled by one of them at a time.
+import { builtinRegistryFor } from '../src/api/resources/registry.js';
+import { controllers } from '../src/controllers/index.js';
+import { ControllerManager } from '../src/controllers/runtime/controller-manager.js';
 import { checkPostgres, checkRedis } from '../src/infra/connect.js';
+import { defaultAdmission } from '../src/objects/default-admission.js';
+import { ObjectService } from '../src/objects/service.js';
 import { requireUrls, type ProcessContext } from '../src/process/main.js';
+import { Store } from '../src/store/store.js';
 
 export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
   const { databaseUrl, redisUrl } = requireUrls(config, 'kubeql controllers');
   await checkPostgres(databaseUrl);
   await checkRedis(redisUrl);
-  // The controller-manager itself arrives with issue #7; until then the process only
-  // proves its connections and drains on SIGTERM, so deployments can be wired.
-  log.warn('controller-manager: no work loops yet (issue #7); connected and idle');
-  lifecycle.add('controller-manager', async () => undefined);
+  const store = new Store({ databaseUrl, log: log.child({ component: 'store' }) });
+  lifecycle.add('store', () => store.close());
+  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  const manager = new ControllerManager({ objects, controllers, databaseUrl, redisUrl, log, resyncMs: config.resyncMs });
+  lifecycle.add('controller-manager', () => manager.stop());
+  await manager.start();
 }

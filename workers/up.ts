@@ -10,6 +10,8 @@ import { migrate } from '../src/db/migrate.js';
 import { secureUrl, servingCertificate } from '../src/infra/serving-certificate.js';
 import { startBackingServices } from '../src/infra/backing-services.js';
 import { createLogger, type Logger } from '../src/log.js';
+import { controllers } from '../src/controllers/index.js';
+import { ControllerManager } from '../src/controllers/runtime/controller-manager.js';
 import { startNodeAgent } from '../src/node/start.js';
 import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import type { ProcessContext } from '../src/process/main.js';
@@ -38,6 +40,9 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const scheduler = new SchedulerWorker({ objects: api.objects, log, listClusters: clustersWithObjects((sql) => api.prisma.$queryRawUnsafe<{ cluster: string }[]>(sql)) });
   scheduler.start();
   lifecycle.add('scheduler', () => scheduler.stop());
+  const controllerManager = new ControllerManager({ objects: api.objects, controllers, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, resyncMs: config.resyncMs });
+  lifecycle.add('controller-manager', () => controllerManager.stop());
+  await controllerManager.start();
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
   const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, server, tls?.cert);
   // Scheduler and controller manager join here as they are built (issues #6, #7).
