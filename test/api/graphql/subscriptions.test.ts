@@ -152,6 +152,31 @@ describe('GraphQL subscriptions', () => {
     assert.match(result?.errors?.[0]?.message ?? '', /too old resource version/);
   });
 
+  it('serves typed pod events with their typed fields and relationships', async () => {
+    const { objects } = t.api;
+    const list = await objects.list(objects.resourceForKind(t.cluster, 'v1', 'Pod'), 'beta');
+    type PodEvent = { pods: { type: string; object: { __typename: string; spec: { nodeName: string | null }; containers: { name: string; image: string }[]; node: unknown } } };
+    const results: PodEvent[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const stop = client.subscribe<PodEvent['pods']>(
+        { query: `subscription { pods(namespace: "beta", resourceVersion: "${list.resourceVersion}") { type object { __typename spec { nodeName } containers { name image } node { metadata { name } } } } }` },
+        {
+          next: (value) => {
+            results.push(value.data as unknown as PodEvent);
+            stop();
+            resolve();
+          },
+          error: reject,
+          complete: () => resolve(),
+        },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await createObject(objects, t.cluster, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'typed', namespace: 'beta' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } });
+    await done;
+    assert.deepEqual(results[0]?.pods, { type: 'ADDED', object: { __typename: 'Pod', spec: { nodeName: null }, containers: [{ name: 'main', image: 'busybox' }], node: null } });
+  });
+
   it('answers an unknown kind with NotFound', async () => {
     const sub = subscription(client, 'subscription { watch(apiVersion: "v1", kind: "Nope") { type } }');
     const [result] = await sub.waitFor(1);
