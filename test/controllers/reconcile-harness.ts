@@ -27,7 +27,7 @@ export class Harness {
   readonly store: Store;
   readonly objects: ObjectService;
   readonly pool: pg.Pool;
-  readonly cluster = uniqueClusterName('ctl');
+  readonly cluster: string;
   readonly events: RecordedEvent[] = [];
   readonly reconciles: { controller: string; key: ReconcileKey; result: ReconcileResult }[] = [];
   private readonly registry = new ControllerRegistry();
@@ -36,7 +36,10 @@ export class Harness {
   constructor(
     readonly controllers: readonly ControllerDefinition[],
     admission: (store: Store) => AdmissionPlugin[] = () => [],
+    /** Defaults to a fresh cluster. */
+    cluster: string = uniqueClusterName('ctl'),
   ) {
+    this.cluster = cluster;
     this.store = new Store({ databaseUrl: testDatabaseUrl(), poolSize: 6 });
     this.objects = new ObjectService({ store: this.store, registryFor: builtinRegistryFor, admission: admission(this.store) });
     this.pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
