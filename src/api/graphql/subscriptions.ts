@@ -53,13 +53,15 @@ class WatchIterator implements AsyncIterableIterator<Payload> {
   private watch: Watch | undefined;
   private inner: AsyncIterator<WatchEvent> | undefined;
   private finished = false;
+  private readonly onAbort = (): void => this.finish();
 
   constructor(
     private readonly start: () => Promise<Watch>,
     private readonly namespace: string,
-    signal: AbortSignal,
+    private readonly signal: AbortSignal,
   ) {
-    signal.addEventListener('abort', () => this.finish(), { once: true });
+    // The signal lives as long as the socket, which may run many subscriptions.
+    signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
   [Symbol.asyncIterator](): this {
@@ -98,6 +100,7 @@ class WatchIterator implements AsyncIterableIterator<Payload> {
 
   private finish(): void {
     this.finished = true;
+    this.signal.removeEventListener('abort', this.onAbort);
     this.watch?.close();
   }
 }
@@ -114,7 +117,11 @@ function subscribeTo(ctx: GraphqlContext, ref: () => ResourceRef, args: WatchArg
 }
 
 function eventOf(payload: Payload, ref: ResourceRef, ctx: GraphqlContext): unknown {
-  if ('error' in payload) throw graphqlError(toApiError(payload.error));
+  if ('error' in payload) {
+    const apiError = toApiError(payload.error);
+    if (apiError.code >= 500) ctx.log.error({ err: payload.error }, 'watch failed');
+    throw graphqlError(apiError);
+  }
   // Each event resolves its relationship fields against fresh reads.
   resetLoaders(ctx);
   const { type, object } = payload.event;
