@@ -4,16 +4,17 @@
 //  2. Subscription fan-out: 1,000 graphql-ws subscribers (one socket each)
 //     watching the pods of one namespace while pods there are updated at a
 //     steady rate: events/s delivered and delivery latency p50/p99, measured
-//     from just before the write to the subscriber's receipt.
+//     from just before the write to the subscriber's receipt (wall clock).
 //
 // Starts its own embedded PostgreSQL (fsync off: the reads and the watch path
 // are measured, not disk flushes) and redis-server in a temporary directory,
 // and the API on a loopback port, all in this process, and removes them at the
-// end. Clients run in the same process as the server, sharing its cores.
+// end. The 1,000 subscribers run in a child process (same machine).
 
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fork } from 'node:child_process';
 import type { Client } from 'graphql-ws';
 import type { ObjectService } from '../src/objects/service.js';
 import type { KubeObject } from '../src/store/types.js';
@@ -124,48 +125,75 @@ async function dashboardLatency(url: string, token: string): Promise<number[]> {
   return samples.sort((a, b) => a - b);
 }
 
-async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[] }> {
+// Wall-clock milliseconds with sub-millisecond precision, comparable across processes on one machine.
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
+interface FanoutResult {
+  delivered: number;
+  latencies: number[];
+}
+
+/**
+ * The subscriber side, run in a child process so the clients' work (frame
+ * parsing, graphql-ws bookkeeping) is not charged to the server's event loop.
+ * Reports over IPC: 'ready' once every subscription is open, then the latencies.
+ */
+async function runSubscribers(url: string, token: string, count: number, resourceVersion: string, expected: number): Promise<void> {
   const clients: Client[] = [];
   const latencies: number[] = [];
-  const sentAt = new Map<string, number>();
-  let ready = 0;
-  let markReady = (): void => undefined;
-  const allReady = new Promise<void>((resolve) => (markReady = resolve));
-  const list = await objects.list(objects.resourceForKind(CLUSTER, 'v1', 'Pod'), 'fan');
-  for (let i = 0; i < SUBSCRIBERS; i++) {
-    const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => void (++ready === SUBSCRIBERS && markReady()) } });
+  let connected = 0;
+  for (let i = 0; i < count; i++) {
+    const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => void (++connected === count && process.send?.('ready')) } });
     clients.push(client);
-    client.subscribe<{ pods: { resourceVersion: string; object: { metadata: { annotations: Record<string, string> } } } }>(
-      { query: `subscription { pods(namespace: "fan", resourceVersion: "${list.resourceVersion}") { type resourceVersion object { metadata { name annotations } } } }` },
+    client.subscribe<{ pods: { object: { metadata: { annotations: Record<string, string> } } } }>(
+      { query: `subscription { pods(namespace: "fan", resourceVersion: "${resourceVersion}") { type resourceVersion object { metadata { name annotations } } } }` },
       {
         next: (value) => {
-          const seq = value.data?.pods.object.metadata.annotations['bench/seq'];
-          const sent = seq === undefined ? undefined : sentAt.get(seq);
-          if (sent !== undefined) latencies.push(performance.now() - sent);
+          const sent = Number(value.data?.pods.object.metadata.annotations['bench/sent']);
+          if (Number.isFinite(sent)) latencies.push(wallClock() - sent);
         },
         error: (err) => log.warn({ err }, 'subscriber failed'),
         complete: () => undefined,
       },
     );
   }
-  await allReady;
+  const deadline = await new Promise<number>((resolve) => process.once('message', (m) => resolve(Number(m))));
+  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await Promise.all(clients.map((c) => c.dispose()));
+  const result: FanoutResult = { delivered: latencies.length, latencies };
+  await new Promise<void>((resolve) => process.send?.(result, () => resolve()));
+}
+
+async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[] }> {
+  const list = await objects.list(objects.resourceForKind(CLUSTER, 'v1', 'Pod'), 'fan');
+  const writes = FANOUT_WRITES_PER_S * FANOUT_SECONDS;
+  const expected = writes * SUBSCRIBERS;
+  const child = fork(new URL(import.meta.url).pathname, ['--subscribers', url, token, String(SUBSCRIBERS), list.resourceVersion, String(expected)], { execArgv: ['--import', 'tsx'], env: process.env });
+  const messages: unknown[] = [];
+  let wake = (): void => undefined;
+  child.on('message', (m) => {
+    messages.push(m);
+    wake();
+  });
+  const next = async (): Promise<unknown> => {
+    while (messages.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    return messages.shift();
+  };
+  if ((await next()) !== 'ready') throw new Error('subscriber process did not start');
   await new Promise((r) => setTimeout(r, 1000)); // let every subscription start its watch
   const podRef = objects.resourceForKind(CLUSTER, 'v1', 'Pod');
-  const writes = FANOUT_WRITES_PER_S * FANOUT_SECONDS;
   const started = performance.now();
   for (let i = 0; i < writes; i++) {
     const due = started + (i * 1000) / FANOUT_WRITES_PER_S;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    sentAt.set(String(i), performance.now());
-    await objects.patch(podRef, 'fan', 'target', 'merge', { metadata: { annotations: { 'bench/seq': String(i) } } }, admin);
+    await objects.patch(podRef, 'fan', 'target', 'merge', { metadata: { annotations: { 'bench/sent': String(wallClock()) } } }, admin);
   }
-  const expected = writes * SUBSCRIBERS;
-  const deadline = performance.now() + 30_000;
-  while (latencies.length < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  child.send(Date.now() + 30_000);
+  const result = (await next()) as FanoutResult;
   const seconds = (performance.now() - started) / 1000;
-  await Promise.all(clients.map((c) => c.dispose()));
-  return { delivered: latencies.length, expected, seconds, latencies: latencies.sort((a, b) => a - b) };
+  await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  return { delivered: result.delivered, expected, seconds, latencies: result.latencies.sort((a, b) => a - b) };
 }
 
 async function main(): Promise<void> {
@@ -210,4 +238,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[2] === '--subscribers') {
+  const [url = '', token = '', count = '0', resourceVersion = '', expected = '0'] = process.argv.slice(3);
+  await runSubscribers(url, token, Number(count), resourceVersion, Number(expected));
+} else {
+  await main();
+}
