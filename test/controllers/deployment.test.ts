@@ -5,7 +5,7 @@ import replicaset from '../../src/controllers/replicaset.js';
 import type { ControllerManager } from '../../src/controllers/runtime/controller-manager.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { uniqueClusterName } from '../helpers/env.js';
-import { admin, eventually, listPods, makeReady, obliterate, testManager, testObjects } from './helpers.js';
+import { admin, eventually, listPods, obliterate, standInKubelet, testManager, testObjects } from './helpers.js';
 
 const objects = testObjects();
 const managers: ControllerManager[] = [];
@@ -26,26 +26,8 @@ async function started(cluster: string): Promise<ControllerManager> {
   return m;
 }
 
-/** Marks every live pod of the cluster Ready shortly after it appears (a stand-in node agent). */
 function kubelet(cluster: string, delayMs = 100): void {
-  let stopped = false;
-  const seen = new Map<string, number>();
-  const loop = (async () => {
-    while (!stopped) {
-      for (const pod of await listPods(objects, cluster)) {
-        const ready = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-        if (ready || pod.metadata.deletionTimestamp !== undefined) continue;
-        const first = seen.get(pod.metadata.uid ?? '') ?? Date.now();
-        seen.set(pod.metadata.uid ?? '', first);
-        if (Date.now() - first >= delayMs) await makeReady(objects, cluster, pod).catch(() => undefined);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  })();
-  stops.push(async () => {
-    stopped = true;
-    await loop;
-  });
+  stops.push(standInKubelet(objects, cluster, delayMs));
 }
 
 const dRef = (cluster: string) => objects.resource(cluster, 'apps', 'v1', 'deployments');

@@ -98,3 +98,29 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Marks every live pod of a cluster Ready shortly after it appears (a stand-in node agent). Returns stop. */
+export function standInKubelet(objects: ObjectService, cluster: string, delayMs = 50): () => Promise<void> {
+  let stopped = false;
+  const seen = new Map<string, number>();
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        for (const pod of await listPods(objects, cluster, '')) {
+          const ready = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+          if (ready || pod.metadata.deletionTimestamp !== undefined) continue;
+          const first = seen.get(pod.metadata.uid ?? '') ?? Date.now();
+          seen.set(pod.metadata.uid ?? '', first);
+          if (Date.now() - first >= delayMs) await makeReady(objects, cluster, pod).catch(() => undefined);
+        }
+      } catch {
+        // The API may be stopping.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}

@@ -102,7 +102,7 @@ const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 /** ComputeHash: FNV-32a of the template (and collisionCount), safe-encoded as the upstream label is. */
 export function podTemplateHash(template: PodTemplate | undefined, collisionCount: number | undefined): string {
   let hash = 0x811c9dc5;
-  const input = stable(template ?? {}) + (collisionCount !== undefined ? String(collisionCount) : '');
+  const input = stable(normalized(template ?? {})) + (collisionCount !== undefined ? String(collisionCount) : '');
   for (const byte of Buffer.from(input, 'utf8')) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
@@ -110,9 +110,30 @@ export function podTemplateHash(template: PodTemplate | undefined, collisionCoun
   return [...String(hash >>> 0)].map((c) => ALPHANUMS[c.charCodeAt(0) % ALPHANUMS.length]).join('');
 }
 
-/** A template without the pod-template-hash label (EqualIgnoreHash). */
+/**
+ * Drops nulls and empty objects and lists, as decoding into Go structs does
+ * (`creationTimestamp: null`, `resources: {}` from kubectl rollout undo are
+ * the zero values) and as apiequality.Semantic treats nil and empty alike.
+ */
+function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalized);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const n = normalized(v);
+      if (n === null || n === undefined) continue;
+      if (Array.isArray(n) && n.length === 0) continue;
+      if (typeof n === 'object' && !Array.isArray(n) && Object.keys(n).length === 0) continue;
+      out[k] = n;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A template without the pod-template-hash label (EqualIgnoreHash), normalized. */
 export function withoutHash(template: PodTemplate | undefined): PodTemplate {
-  const t = structuredClone(template ?? {});
+  const t = normalized(structuredClone(template ?? {})) as PodTemplate;
   if (t.metadata?.labels) {
     delete t.metadata.labels[POD_TEMPLATE_HASH];
     if (Object.keys(t.metadata.labels).length === 0) delete t.metadata.labels;

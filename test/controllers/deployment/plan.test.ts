@@ -63,3 +63,12 @@ describe('deployment arithmetic', () => {
     assert.ok(!sameTemplate(t, { metadata: { labels: { app: 'b' } }, spec: {} }));
   });
 });
+
+describe('template equality after kubectl rollout undo', () => {
+  it('nulls and empty objects from a Go client compare equal to their absence', () => {
+    const stored = { metadata: { labels: { app: 'a', 'pod-template-hash': 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+    const fromKubectl = { metadata: { creationTimestamp: null, labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'i', resources: {} }] } };
+    assert.ok(sameTemplate(stored, fromKubectl as never));
+    assert.equal(podTemplateHash(stored.spec as never, undefined), podTemplateHash(fromKubectl.spec as never, undefined));
+  });
+});
