@@ -33,8 +33,10 @@ export function namespacedResources(objects: ObjectService, cluster: string): Ap
   return out;
 }
 
+/** spec.finalizers; a Namespace without the list holds "kubernetes" (the store keeps it, see mutations.ts). */
 const specFinalizers = (ns: KubeObject): string[] => {
   const finalizers = (ns.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  if (finalizers === undefined) return [NAMESPACE_FINALIZER];
   return Array.isArray(finalizers) ? finalizers.filter((f): f is string => typeof f === 'string') : [];
 };
 

@@ -107,10 +107,13 @@ function shouldDeleteDuringUpdate(key: ObjectKey, object: KubeObject): boolean {
 
 // A Namespace is also kept by spec.finalizers ("kubernetes"): deleting it
 // marks it Terminating until the namespace controller has emptied it and
-// removed its finalizer (namespace registry Delete).
+// removed its finalizer (namespace registry Delete). A Namespace that never
+// had the list (created before create-time defaults set it) counts as
+// holding "kubernetes"; only an explicit empty list lets it go at once.
 function namespaceFinalizers(key: ObjectKey, object: KubeObject): unknown[] {
   if (key.group !== '' || key.resource !== 'namespaces') return [];
   const finalizers = (object.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  if (finalizers === undefined) return ['kubernetes'];
   return Array.isArray(finalizers) ? finalizers : [];
 }
 
@@ -124,6 +127,21 @@ function newFinalizersOnTerminating(key: ObjectKey, current: KubeObject, next: K
   return new InvalidError(kindOf(key, current), key.group, key.name, [
     { field: 'metadata.finalizers', reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${listed}` },
   ]);
+}
+
+// A Namespace write that does not mention spec.finalizers keeps them (they
+// are server-set at create; a client replacing the object from a manifest
+// must not drop them). The namespace controller removes its finalizer by
+// writing the list explicitly, as namespaces/<name>/finalize does.
+function keepNamespaceFinalizers(key: ObjectKey, current: KubeObject, next: KubeObject): void {
+  if (key.group !== '' || key.resource !== 'namespaces') return;
+  const kept = (current.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  if (kept === undefined) return;
+  const spec = isPlainObject(next.spec) ? (next.spec as { finalizers?: unknown }) : {};
+  if (spec.finalizers === undefined) {
+    spec.finalizers = jsonClone(kept);
+    next.spec = spec;
+  }
 }
 
 export function planUpdate(key: ObjectKey, input: KubeObject, current: KubeObject | null, ctx: MutationContext, options: UpdateOptions): Outcome {
@@ -156,6 +174,7 @@ export function planUpdate(key: ObjectKey, input: KubeObject, current: KubeObjec
     setOrDelete(meta, 'generation', cur.generation);
     setOrDelete(meta, 'deletionTimestamp', cur.deletionTimestamp);
     setOrDelete(meta, 'deletionGracePeriodSeconds', cur.deletionGracePeriodSeconds);
+    keepNamespaceFinalizers(key, current, next);
     const forbidden = newFinalizersOnTerminating(key, current, next);
     if (forbidden) return fail(forbidden);
   }
