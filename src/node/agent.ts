@@ -32,7 +32,7 @@ export interface NodeAgentOptions {
   leasePeriodMs?: number;
   /** @defaultValue 40 */
   leaseDurationSeconds?: number;
-  /** Leases per renewal request. @defaultValue 1000 */
+  /** Leases per renewal request; the batches are spread over the period. @defaultValue 100 */
   leaseBatchSize?: number;
   /** Pod status writes in flight at once. @defaultValue 32 */
   statusConcurrency?: number;
@@ -51,6 +51,12 @@ interface NodeState extends NodeIdentity {
   uid: string;
   cidr: Ipv4Cidr;
   usedIps: Set<number>;
+}
+
+interface LeaseItem {
+  name: string;
+  holderIdentity: string;
+  nodeUid: string;
 }
 
 interface PodState {
@@ -112,6 +118,10 @@ export class NodeAgent implements RuntimeListener {
   private idle: (() => void)[] = [];
   /** Lease renewal requests sent, for the benchmark. */
   leaseRequests = 0;
+  /** How long the last renewal of every lease took, and periods skipped because one was still running. */
+  lastLeaseRenewalMs = 0;
+  leaseTicksSkipped = 0;
+  private readonly renewingBatches = new Map<number, Promise<void>>();
   /** Pod watches opened (one per resume), and relists after 410 Gone. */
   watches = 0;
   relists = 0;
@@ -129,7 +139,7 @@ export class NodeAgent implements RuntimeListener {
     this.nodeAddresses = parseCidr(options.nodeAddressCidr ?? '172.20.0.0/16');
     this.leasePeriodMs = options.leasePeriodMs ?? 10_000;
     this.leaseDurationSeconds = options.leaseDurationSeconds ?? 40;
-    this.leaseBatchSize = options.leaseBatchSize ?? 1000;
+    this.leaseBatchSize = options.leaseBatchSize ?? 100;
     this.statusConcurrency = options.statusConcurrency ?? 32;
     this.rewatchDelayMs = options.rewatchDelayMs ?? 1000;
     this.watchQuery = options.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(options.watchTimeoutSeconds) };
@@ -162,6 +172,8 @@ export class NodeAgent implements RuntimeListener {
     for (const handle of this.imageFlush.values()) this.clock.clearTimeout(handle);
     this.watch?.close();
     await this.watchLoop?.catch(() => undefined);
+    // A renewal already sent lands; none is sent after stop returns.
+    await Promise.all([...this.renewingBatches.values()]);
     this.runtime.close();
     await this.drainStatus();
     await this.events.flush();
@@ -233,29 +245,61 @@ export class NodeAgent implements RuntimeListener {
     await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status });
   }
 
+  /**
+   * Fixed rate, spread out: the leases are cut into batches and one batch is
+   * renewed every period/batches, so each lease is renewed once a period and
+   * the API sees a steady trickle instead of one burst. A batch whose previous
+   * renewal is still running is skipped this time.
+   */
   private scheduleLeases(): void {
-    this.leaseTimer = this.clock.setTimeout(() => {
+    const batches = this.leaseBatches();
+    const interval = Math.max(1, Math.floor(this.leasePeriodMs / Math.max(1, batches.length)));
+    let next = 0;
+    const tick = (): void => {
       if (!this.running) return;
-      this.renewLeases()
+      this.leaseTimer = this.clock.setTimeout(tick, interval);
+      const index = next;
+      next = (next + 1) % Math.max(1, batches.length);
+      const batch = batches[index];
+      if (batch === undefined) return;
+      if (this.renewingBatches.has(index)) {
+        this.leaseTicksSkipped += 1;
+        this.log.warn({ periodMs: this.leasePeriodMs, batch: index }, 'lease renewal still running after a whole period; skipping this one');
+        return;
+      }
+      const started = this.clock.now();
+      const renewal = this.renewBatch(batch)
+        .then(() => void (this.lastLeaseRenewalMs = this.clock.now() - started))
         .catch((err: Error) => this.log.warn({ err: err.message }, 'lease renewal failed'))
-        .finally(() => this.running && this.scheduleLeases());
-    }, this.leasePeriodMs);
+        .finally(() => this.renewingBatches.delete(index));
+      this.renewingBatches.set(index, renewal);
+    };
+    this.leaseTimer = this.clock.setTimeout(tick, interval);
   }
 
-  /** One request per batch of nodes renews every lease (kubeql extension, see lease-renewals.ts). */
-  async renewLeases(): Promise<void> {
+  private leaseBatches(): LeaseItem[][] {
     const items = [...this.nodes.values()].map((n) => ({ name: n.name, holderIdentity: n.name, nodeUid: n.uid }));
-    for (let i = 0; i < items.length; i += this.leaseBatchSize) {
-      this.leaseRequests += 1;
-      const result = await this.client.post<{ failed: { name: string; status: { message?: string } }[] }>('/kubeql/v1/leaserenewals', {
-        apiVersion: 'kubeql.io/v1',
-        kind: 'LeaseRenewal',
-        namespace: 'kube-node-lease',
-        leaseDurationSeconds: this.leaseDurationSeconds,
-        leases: items.slice(i, i + this.leaseBatchSize),
-      });
-      if (result.failed.length > 0) this.log.warn({ failed: result.failed.slice(0, 5).map((f) => `${f.name}: ${f.status.message ?? ''}`), count: result.failed.length }, 'some leases were not renewed');
-    }
+    const batches: LeaseItem[][] = [];
+    for (let i = 0; i < items.length; i += this.leaseBatchSize) batches.push(items.slice(i, i + this.leaseBatchSize));
+    return batches;
+  }
+
+  /** Renews every lease now (at start, so they exist at once). */
+  async renewLeases(): Promise<void> {
+    for (const batch of this.leaseBatches()) await this.renewBatch(batch);
+  }
+
+  /** One request renews a whole batch (kubeql extension, see src/api/rest/lease-renewals.ts). */
+  private async renewBatch(leases: LeaseItem[]): Promise<void> {
+    this.leaseRequests += 1;
+    const result = await this.client.post<{ failed: { name: string; status: { message?: string } }[] }>('/kubeql/v1/leaserenewals', {
+      apiVersion: 'kubeql.io/v1',
+      kind: 'LeaseRenewal',
+      namespace: 'kube-node-lease',
+      leaseDurationSeconds: this.leaseDurationSeconds,
+      leases,
+    });
+    if (result.failed.length > 0) this.log.warn({ failed: result.failed.slice(0, 5).map((f) => `${f.name}: ${f.status.message ?? ''}`), count: result.failed.length }, 'some leases were not renewed');
   }
 
   // --- pods ---------------------------------------------------------------------

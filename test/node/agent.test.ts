@@ -191,3 +191,18 @@ test('the pod watch resumes from its last resourceVersion when the server ends i
   assert.ok(running.agent.watches >= 2, `watches opened: ${running.agent.watches}`);
   assert.equal(running.agent.relists, 0);
 });
+
+test('leases are renewed in batches spread over the period: one request per batch, each lease once a period', async () => {
+  const running = await fx.startAgent({ nodes: 5, namePrefix: 'bat', leaseBatchSize: 2, leasePeriodMs: 600 });
+  const leasePath = (name: string): string => `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
+  const renewTimes = async (): Promise<string[]> => Promise.all(['bat-0', 'bat-2', 'bat-4'].map(async (n) => ((await fx.admin.get(leasePath(n))).spec as { renewTime: string }).renewTime));
+  const first = await renewTimes();
+  const requestsBefore = running.agent.leaseRequests;
+  await new Promise((resolve) => setTimeout(resolve, 1300));
+  const second = await renewTimes();
+  for (const [i, time] of second.entries()) assert.notEqual(time, first[i], 'every batch was renewed');
+  // Two periods of three batches (2 + 2 + 1 leases): about six requests, not fifteen.
+  const requests = running.agent.leaseRequests - requestsBefore;
+  assert.ok(requests >= 4 && requests <= 8, `lease requests in ~2 periods: ${requests}`);
+  await running.stop();
+});

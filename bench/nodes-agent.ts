@@ -1,0 +1,26 @@
+// The agent side of `npm run bench:nodes`: one node agent process (the same
+// code `kubeql node-agent` runs) that prints its counters once a second.
+import { startNodeAgent } from '../src/node/start.js';
+import { createLogger } from '../src/log.js';
+
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+
+const running = await startNodeAgent({
+  apiUrl: env('BENCH_API_URL', ''),
+  token: env('BENCH_TOKEN', ''),
+  log: createLogger('warn'),
+  nodes: Number(env('BENCH_NODES', '1000')),
+  namePrefix: 'bench',
+  // 1,000 nodes need more /24 podCIDRs than 10.244.0.0/16 holds.
+  clusterCidr: '10.0.0.0/8',
+  nodeAddressCidr: '172.16.0.0/12',
+});
+const report = (): void => {
+  process.stdout.write(`${JSON.stringify({ stats: { leaseRequests: running.agent.leaseRequests, requests: running.client.requests, pods: running.agent.podCount, lastLeaseRenewalMs: running.agent.lastLeaseRenewalMs, leaseTicksSkipped: running.agent.leaseTicksSkipped } })}\n`);
+};
+report();
+const timer = setInterval(report, 1000);
+process.on('SIGTERM', () => {
+  clearInterval(timer);
+  void running.stop().then(() => process.exit(0));
+});
