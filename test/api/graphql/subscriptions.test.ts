@@ -177,6 +177,26 @@ describe('GraphQL subscriptions', () => {
     assert.deepEqual(results[0]?.pods, { type: 'ADDED', object: { __typename: 'Pod', spec: { nodeName: null }, containers: [{ name: 'main', image: 'busybox' }], node: null } });
   });
 
+  it('serves typed node and event subscriptions', async () => {
+    const nodes = subscription(client, 'subscription { nodes(labelSelector: "pool=sub") { type object { metadata { name } ready } } }');
+    const events = subscription(client, 'subscription { events(namespace: "beta", fieldSelector: "reason=Pulled") { type object { reason message involvedObject { name } } } }');
+    await new Promise((r) => setTimeout(r, 200));
+    await createObject(t.api.objects, t.cluster, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'sub-node', labels: { pool: 'sub' } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    await createObject(t.api.objects, t.cluster, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'other-node', labels: { pool: 'other' } } });
+    for (const reason of ['Pulling', 'Pulled']) {
+      await createObject(t.api.objects, t.cluster, { apiVersion: 'v1', kind: 'Event', metadata: { name: `typed.${reason.toLowerCase()}`, namespace: 'beta' }, involvedObject: { kind: 'Pod', name: 'typed', namespace: 'beta' }, reason, message: `${reason} image` });
+    }
+    const [node] = await nodes.waitFor(1);
+    const [event] = await events.waitFor(1);
+    await new Promise((r) => setTimeout(r, 200));
+    nodes.unsubscribe();
+    events.unsubscribe();
+    assert.deepEqual(node?.data?.nodes, { type: 'ADDED', object: { metadata: { name: 'sub-node' }, ready: true } });
+    assert.deepEqual(event?.data?.events, { type: 'ADDED', object: { reason: 'Pulled', message: 'Pulled image', involvedObject: { name: 'typed' } } });
+    assert.equal(nodes.results.length, 1);
+    assert.equal(events.results.length, 1);
+  });
+
   it('answers an unknown kind with NotFound', async () => {
     const sub = subscription(client, 'subscription { watch(apiVersion: "v1", kind: "Nope") { type } }');
     const [result] = await sub.waitFor(1);
