@@ -60,4 +60,9 @@ export function generateJobSelector(job: JsonObject, uid: string): void {
   for (const key of ['controller-uid', 'batch.kubernetes.io/controller-uid']) if (!(key in labels)) labels[key] = uid;
   const matchLabels = ensureObject(ensureObject(spec, 'selector'), 'matchLabels');
   if (!('batch.kubernetes.io/controller-uid' in matchLabels)) matchLabels['batch.kubernetes.io/controller-uid'] = uid;
+  // The API server defaults again when it reads the job back from storage, so
+  // a job without labels ends up with its template's (now generated) labels.
+  const metadata = ensureObject(job, 'metadata');
+  const own = objectAt(metadata, 'labels');
+  if (own === undefined || Object.keys(own).length === 0) metadata.labels = { ...labels };
 }

@@ -103,6 +103,14 @@ export function defaultConfigMap(configMap: JsonObject): void {
 
 export function defaultSecret(secret: JsonObject): void {
   setDefaultString(secret, 'type', 'Opaque');
+  // The v1 conversion folds the write-only stringData into data (overwriting
+  // keys), so it is never stored nor returned.
+  const stringData = objectAt(secret, 'stringData');
+  if (stringData !== undefined) {
+    const data = ensureObject(secret, 'data');
+    for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  }
+  delete secret.stringData;
 }
 
 export function defaultLimitRange(limitRange: JsonObject): void {

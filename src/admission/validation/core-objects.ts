@@ -86,7 +86,7 @@ function decodedSecretValue(data: JsonObject, key: string): Buffer | undefined {
   return typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
 }
 
-/** Go's encoding/json error for bytes that are not a JSON object-able document (first problem only). */
+/** Go's encoding/json error for bytes that are not a JSON document (the first problem, for the common cases). */
 function jsonErrorOf(bytes: Buffer): string | undefined {
   const text = bytes.toString('utf8');
   try {
@@ -96,6 +96,14 @@ function jsonErrorOf(bytes: Buffer): string | undefined {
     const trimmed = text.trimStart();
     if (trimmed.length === 0) return 'unexpected end of JSON input';
     const first = trimmed[0] ?? '';
+    const literal = first === 'n' ? 'null' : first === 't' ? 'true' : first === 'f' ? 'false' : undefined;
+    if (literal !== undefined) {
+      for (let i = 1; i < literal.length; i++) {
+        const ch = trimmed[i];
+        if (ch === undefined) return 'unexpected end of JSON input';
+        if (ch !== literal[i]) return `invalid character '${ch}' in literal ${literal} (expecting '${literal[i]}')`;
+      }
+    }
     if (!'{["-0123456789tfn'.includes(first)) return `invalid character '${first}' looking for beginning of value`;
     return 'unexpected end of JSON input';
   }

@@ -7,7 +7,7 @@
 import { arrayAt, isObject, isSet, numberAt, objectAt, objectsAt, semanticEqual, stringAt, type JsonObject } from '../json.js';
 import { FIELD_IMMUTABLE_ERROR_MSG, forbidden, invalid, IS_NEGATIVE_ERROR_MSG, notSupported, required, tooLong, tooMany, type FieldError } from './field-errors.js';
 import { path, type FieldPath } from './field-path.js';
-import { goStringSlice, goStruct } from './go-value.js';
+import { GoLiteral, goQuote, goStringSlice, goStruct } from './go-value.js';
 import { validateDNS1123LabelField } from './containers.js';
 import { isNotMoreThan100Percent, validatePositiveIntOrPercent } from './int-or-percent.js';
 import { validateLabelSelector } from './label-selector.js';
@@ -224,7 +224,11 @@ export function validateClusterRoleUpdate(role: JsonObject, old: JsonObject): Fi
 
 function bindingUpdate(binding: JsonObject, old: JsonObject, namespacedKind: boolean): FieldError[] {
   const errs = [...metaUpdate(binding, old), ...validateBinding(binding, namespacedKind)];
-  if (!semanticEqual(binding.roleRef, old.roleRef)) errs.push(invalid(path('roleRef'), goStruct('rbac.RoleRef', binding.roleRef), 'cannot change roleRef'));
+  if (!semanticEqual(binding.roleRef, old.roleRef)) {
+    const ref = objectAt(binding, 'roleRef');
+    const text = `rbac.RoleRef{APIGroup:${goQuote(stringAt(ref, 'apiGroup') ?? '')}, Kind:${goQuote(stringAt(ref, 'kind') ?? '')}, Name:${goQuote(stringAt(ref, 'name') ?? '')}}`;
+    errs.push(invalid(path('roleRef'), new GoLiteral(text), 'cannot change roleRef'));
+  }
   return errs;
 }
 
