@@ -178,6 +178,11 @@ export class ObjectService {
     this.checkFields(ref, object, options);
     const current = await this.store.get(key, options.signal ? { signal: options.signal } : {});
     if (current === null) throw NotFoundError.of(key);
+    // As the API server's BeforeUpdate: the creation time and generation are the
+    // server's (clients may echo them back reformatted), an empty uid means "the same".
+    if (current.metadata.creationTimestamp !== undefined) object.metadata.creationTimestamp = current.metadata.creationTimestamp;
+    if (current.metadata.generation !== undefined) object.metadata.generation = current.metadata.generation;
+    if (!object.metadata.uid && current.metadata.uid) object.metadata.uid = current.metadata.uid;
     await runAdmission(this.admission, this.attributes('UPDATE', ref, subresource, namespace, name, object, current, options));
     const tracked = (body as Applied)[APPLIED] ? object : this.withManagedFields(ref, subresource, current, object, options);
     if (options.dryRun) return this.served(ref, { ...tracked, metadata: { ...current.metadata, ...tracked.metadata } });

@@ -90,7 +90,8 @@ async function scale(request: RestRequest): Promise<void> {
     const pinned = patchType === undefined && typeof wantedVersion === 'string' && wantedVersion !== '';
     const next: KubeObject = { ...current, spec: { ...(current.spec as object), replicas }, metadata: { ...current.metadata, resourceVersion: pinned ? wantedVersion : current.metadata.resourceVersion } };
     try {
-      const updated = await objects.update(ref, info.namespace, info.name, next, writeOptions(request));
+      // As the scale subresource, so managedFields record who scaled (subresource: scale).
+      const updated = await objects.update(ref, info.namespace, info.name, next, { ...writeOptions(request), subresource: 'scale' });
       return sendJson(request.ctx.res, 200, scaleOf(updated, equality));
     } catch (err) {
       if (!(err instanceof ConflictError) || pinned || attempt >= 5) throw err;

@@ -74,7 +74,10 @@ describe('@kubernetes/client-node against the API', () => {
     assert.deepEqual(patched.spec?.template.spec?.containers.map((c) => [c.image, c.ports?.[0]?.containerPort]), [['nginx:1.26', 80]]);
     const scale = await apps.replaceNamespacedDeploymentScale({ name: 'web', namespace: 'default', body: { metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 3 } } });
     assert.equal(scale.spec?.replicas, 3);
-    assert.equal((await apps.readNamespacedDeployment({ name: 'web', namespace: 'default' })).spec?.replicas, 3);
+    const scaled = await apps.readNamespacedDeployment({ name: 'web', namespace: 'default' });
+    assert.equal(scaled.spec?.replicas, 3);
+    // The scale is recorded as a write through the scale subresource.
+    assert.ok(scaled.metadata?.managedFields?.some((m) => m.subresource === 'scale' && m.operation === 'Update' && JSON.stringify(m.fieldsV1).includes('f:replicas')));
     const conflict = await apps.createNamespacedDeployment({ namespace: 'default', body }).then(
       () => undefined,
       (err: unknown) => err,
