@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   try {
     await migrate(postgres.url, log);
     store = new Store({ databaseUrl: postgres.url, log, poolSize: 20 });
-    const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+    const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
     say(`scheduler benchmark: ${os.cpus().length} cores, node ${process.version}, embedded PostgreSQL (fsync on)`);
     say('');
     say('| pending pods | nodes | seconds | pods bound/s | bind conflicts |');

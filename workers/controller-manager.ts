@@ -18,7 +18,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   await checkRedis(redisUrl);
   const store = new Store({ databaseUrl, log: log.child({ component: 'store' }) });
   lifecycle.add('store', () => store.close());
-  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
   // The service-account token controller issues credentials into the tokens table.
   const prisma = createPrisma(databaseUrl, { poolSize: 2 });
   lifecycle.add('prisma', () => prisma.$disconnect());

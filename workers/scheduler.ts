@@ -15,7 +15,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   await checkRedis(redisUrl);
   const store = new Store({ databaseUrl, log: log.child({ component: 'store' }) });
   lifecycle.add('store', () => store.close());
-  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   lifecycle.add('cluster-discovery', () => pool.end());
   const scheduler = new SchedulerWorker({ objects, log, listClusters: clustersWithObjects(async (sql) => (await pool.query<{ cluster: string }>(sql)).rows) });

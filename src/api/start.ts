@@ -58,7 +58,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   ]);
   registerVersion(router);
   const store = new Store({ databaseUrl: options.databaseUrl, log: log.child({ component: 'store' }), compaction: { windowMs: options.logWindowMs ?? 300_000 } });
-  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
   registerDiscovery(router);
   registerOpenApi(router);
   registerLeaseRenewals(router, objects);

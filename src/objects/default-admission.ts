@@ -1,6 +1,123 @@
-import type { AdmissionPlugin } from './admission.js';
+import { forbidden } from '../api/errors.js';
+import type { JsonObject } from '../api/patch/json-value.js';
+import { setDefaults } from '../admission/defaults/index.js';
+import { assignClusterIPs, assignNodePorts, clusterIPsOf, nodePortsOf, parsePortRange, parseServiceCIDR, patchAllocatedValues, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR } from '../admission/allocators.js';
+import { addDefaultTolerations } from '../admission/pods/default-tolerations.js';
+import { admitPodPriority, SYSTEM_PRIORITY_CLASSES, type PriorityClassInfo } from '../admission/pods/priority.js';
+import { admitPodServiceAccount, podServiceAccountName } from '../admission/pods/service-account.js';
+import { resourceQuotaAdmission } from '../admission/quota.js';
+import { invalidError, throwIfInvalid, validateCreate, validateUpdate } from '../admission/validation/index.js';
+import type { Store } from '../store/store.js';
+import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
+
+export interface DefaultAdmissionOptions {
+  store: Store;
+  /** Service ClusterIP range. @defaultValue 10.96.0.0/12 */
+  serviceCidr?: string;
+  /** Service NodePort range. @defaultValue 30000-32767 */
+  nodePortRange?: string;
+}
+
+const isMainWrite = (a: AdmissionAttributes): boolean => a.subresource === '' && a.object !== undefined && (a.operation === 'CREATE' || a.operation === 'UPDATE');
+const is = (a: AdmissionAttributes, group: string, resource: string): boolean => a.resource.group === group && a.resource.resource === resource;
+const kindRef = (a: AdmissionAttributes): { group: string; kind: string } => ({ group: a.resource.group, kind: a.resource.kind });
+const asJson = (value: unknown): JsonObject => value as JsonObject;
+
+/** SetDefaults, as the API server applies on decoding every write. */
+const defaulting: AdmissionPlugin = {
+  name: 'Defaults',
+  mutate(a) {
+    if (!isMainWrite(a)) return;
+    setDefaults(kindRef(a), asJson(a.object));
+  },
+};
+
+/** ServiceAccount, Priority and DefaultTolerationSeconds for new pods. */
+function podAdmission(store: Store): AdmissionPlugin {
+  return {
+    name: 'PodAdmission',
+    async mutate(a) {
+      if (a.operation !== 'CREATE' || a.subresource !== '' || !is(a, '', 'pods') || a.object === undefined) return;
+      const pod = asJson(a.object);
+      const saName = podServiceAccountName(pod);
+      const sa = await store.get({ cluster: a.cluster, group: '', resource: 'serviceaccounts', namespace: a.namespace, name: saName });
+      // Upstream refuses pods whose service account does not exist yet; kubeql
+      // defaults the name and mounts nothing until the account exists, so a
+      // pod created before the service-account controller ran is not lost.
+      if (sa !== null) {
+        const refusal = admitPodServiceAccount(pod, { serviceAccount: asJson(sa) });
+        if (refusal !== undefined) throw forbidden(`pods "${a.name}" is forbidden: ${refusal}`);
+      } else {
+        const spec = (pod.spec ?? {}) as JsonObject;
+        spec.serviceAccountName = saName;
+        spec.serviceAccount = saName;
+      }
+      const classes = await store.list({ cluster: a.cluster, group: 'scheduling.k8s.io', resource: 'priorityclasses', namespace: '' });
+      const known: PriorityClassInfo[] = [
+        ...SYSTEM_PRIORITY_CLASSES,
+        ...classes.items.map((c) => ({ name: c.metadata.name ?? '', value: Number(c.value ?? 0), ...(typeof c.preemptionPolicy === 'string' ? { preemptionPolicy: c.preemptionPolicy } : {}) })),
+      ];
+      const globalDefault = classes.items.find((c) => c.globalDefault === true);
+      const refusal = admitPodPriority(pod, {
+        lookup: (name) => known.find((c) => c.name === name),
+        ...(globalDefault ? { globalDefault: known.find((c) => c.name === globalDefault.metadata.name) as PriorityClassInfo } : {}),
+      });
+      if (refusal !== undefined) throw forbidden(`pods "${a.name}" is forbidden: ${refusal}`);
+      addDefaultTolerations(pod);
+    },
+  };
+}
+
+/**
+ * ClusterIP and NodePort allocation. Allocations in one process are
+ * serialized per cluster; across API replicas two creates can still race for
+ * the same address (a per-address row would close that).
+ */
+function serviceAllocation(store: Store, options: DefaultAdmissionOptions): AdmissionPlugin {
+  const cidr = parseServiceCIDR(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);
+  const ports = parsePortRange(options.nodePortRange ?? DEFAULT_NODE_PORT_RANGE);
+  const locks = new Map<string, Promise<void>>();
+  return {
+    name: 'ServiceAllocation',
+    async mutate(a) {
+      if (!is(a, '', 'services') || !isMainWrite(a)) return;
+      const service = asJson(a.object);
+      if (a.operation === 'UPDATE') {
+        if (a.oldObject !== undefined) patchAllocatedValues(service, asJson(a.oldObject));
+        return;
+      }
+      const previous = locks.get(a.cluster) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      locks.set(a.cluster, previous.then(() => mine));
+      await previous;
+      try {
+        const services = await store.list({ cluster: a.cluster, group: '', resource: 'services', namespace: '' });
+        const usedIPs = new Set(services.items.flatMap((s) => clusterIPsOf(s)));
+        const usedPorts = new Set(services.items.flatMap((s) => nodePortsOf(s)));
+        for (const result of [assignClusterIPs(service, cidr, usedIPs), assignNodePorts(service, ports, usedPorts)]) {
+          if ('errors' in result) throw invalidError(kindRef(a), a.name, result.errors);
+          if ('internal' in result) throw new Error(result.internal);
+        }
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Field validation with Kubernetes' messages, after every mutation. */
+const validation: AdmissionPlugin = {
+  name: 'Validation',
+  validate(a) {
+    if (!isMainWrite(a)) return;
+    const ref = kindRef(a);
+    const errors = a.operation === 'CREATE' ? validateCreate(ref, asJson(a.object), { namespaced: a.resource.namespaced }) : validateUpdate(ref, asJson(a.object), asJson(a.oldObject));
+    throwIfInvalid(ref, a.name || String(asJson(a.object).metadata && (asJson(a.object).metadata as JsonObject).generateName || ''), errors);
+  },
+};
 
 /** The admission chain every write passes, in order (mutating steps run before validating ones). */
-export function defaultAdmission(): AdmissionPlugin[] {
-  return [];
+export function defaultAdmission(options: DefaultAdmissionOptions): AdmissionPlugin[] {
+  return [defaulting, podAdmission(options.store), serviceAllocation(options.store, options), validation, resourceQuotaAdmission({ store: options.store })];
 }

@@ -19,7 +19,7 @@ export const admin = { username: 'admin', groups: ['system:masters'] };
 
 export function testObjects(): ObjectService {
   const store = new Store({ databaseUrl: testDatabaseUrl(), poolSize: 6 });
-  return new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  return new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
 }
 
 export function testManager(objects: ObjectService, cluster: string, controllers: readonly ControllerDefinition[], extra: Partial<ControllerManagerOptions> & { prefix?: string } = {}): ControllerManager {

@@ -123,6 +123,9 @@ describe('GraphQL mutations', () => {
 kind: Namespace
 metadata:
   name: applied
+  # A field the applier owns: a config that owns nothing leaves no managedFields
+  # entry, and the next apply then records the server's defaults as before-first-apply.
+  labels: {team: a}
 ---
 apiVersion: v1
 kind: ConfigMap

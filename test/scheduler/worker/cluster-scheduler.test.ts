@@ -95,8 +95,13 @@ describe('cluster scheduler', () => {
     const s = startScheduler(cluster, { parallelBinds: 1 });
     await s.synced();
     // No nodes yet: every pod waits; then one node with room for exactly two pods.
-    for (const [name, priority] of [['low-1', 0], ['high', 1000], ['low-2', 0], ['mid', 10]] as const) {
-      await objects.create(r.pods, 'default', podObject(name, { cpu: '1', priority }), { requester: ADMIN });
+    // Priority comes from PriorityClasses, as the Priority admission plugin requires.
+    const classes = objects.resource(cluster, 'scheduling.k8s.io', 'v1', 'priorityclasses');
+    for (const [name, value] of [['high', 1000], ['mid', 10]] as const) {
+      await objects.create(classes, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value }, { requester: ADMIN });
+    }
+    for (const [name, priorityClassName] of [['low-1', undefined], ['high', 'high'], ['low-2', undefined], ['mid', 'mid']] as const) {
+      await objects.create(r.pods, 'default', podObject(name, { cpu: '1', ...(priorityClassName ? { spec: { priorityClassName } } : {}) }), { requester: ADMIN });
     }
     await eventually(async () => (s.queueSizes.unschedulable + s.queueSizes.backoff === 4 ? true : undefined), 5000, 'four pending pods');
     // Past the longest backoff, the node's arrival moves all four to the active queue at once.

@@ -12,7 +12,7 @@ export const ADMIN = { username: 'test-admin', groups: ['system:masters'] } as c
 
 export function openObjects(): ObjectService {
   const store = new Store({ databaseUrl: testDatabaseUrl(), poolSize: 8 });
-  return new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission() });
+  return new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
 }
 
 export const refs = (objects: ObjectService, cluster: string): { pods: ResourceRef; nodes: ResourceRef; events: ResourceRef } => ({
