@@ -11,5 +11,6 @@ export { checkNamespaceLifecycle, forbiddenError, namespaceNotFound, IMMORTAL_NA
 export { admitPodServiceAccount } from './pods/service-account.js';
 export { addDefaultTolerations } from './pods/default-tolerations.js';
 export { admitPodPriority, SYSTEM_PRIORITY_CLASSES, type PriorityClassInfo } from './pods/priority.js';
+export { podQOSClass, prepareNewPodStatus, type PodQOSClass } from './pods/qos.js';
 export * from './allocators.js';
 export { qualifiedKind, type KindRef } from './kind-ref.js';

@@ -27,8 +27,8 @@ function defaultSubjects(binding: JsonObject): void {
   for (const [subject] of objectsAt(binding, 'subjects')) {
     const apiGroup = subject.apiGroup;
     if (apiGroup !== undefined && apiGroup !== null && apiGroup !== '') continue;
+    // Service accounts live in the core group; '' is omitted on the wire.
     if (subject.kind === 'User' || subject.kind === 'Group') subject.apiGroup = RBAC_GROUP;
-    else if (subject.kind === 'ServiceAccount') subject.apiGroup = '';
   }
 }
 

@@ -149,7 +149,7 @@ describe('defaults of the other kinds', () => {
         assert.deepEqual(obj.roleRef, { kind: 'Role', name: 'r', apiGroup: 'rbac.authorization.k8s.io' });
         assert.deepEqual(obj.subjects, [
           { kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' },
-          { kind: 'ServiceAccount', name: 'sa', namespace: 'd', apiGroup: '' },
+          { kind: 'ServiceAccount', name: 'sa', namespace: 'd' },
         ]);
       },
     },

@@ -4,6 +4,7 @@ import { setDefaults } from '../../../src/admission/defaults/index.js';
 import type { JsonObject } from '../../../src/admission/json.js';
 import { addDefaultTolerations } from '../../../src/admission/pods/default-tolerations.js';
 import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../../../src/admission/pods/priority.js';
+import { prepareNewPodStatus } from '../../../src/admission/pods/qos.js';
 import { admitPodServiceAccount, randomNameSuffix } from '../../../src/admission/pods/service-account.js';
 
 const POD = { group: '', kind: 'Pod' };
@@ -258,4 +259,26 @@ describe('pod admission mutations', () => {
       'the integer value of priority (7) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name',
     );
   });
+});
+
+describe('a new pod\'s status', () => {
+  const withResources = (...containers: Record<string, unknown>[]): JsonObject => ({
+    metadata: {},
+    spec: { containers: containers.map((resources, i) => ({ name: `c${i}`, image: 'x', resources })) },
+  });
+  const cases: [string, JsonObject, string][] = [
+    ['no requests or limits is BestEffort', withResources({}), 'BestEffort'],
+    ['equal cpu and memory requests and limits everywhere is Guaranteed', withResources({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1024Mi' } }), 'Guaranteed'],
+    ['limits only is Guaranteed once requests default to them', withResources({ limits: { cpu: '500m', memory: '128Mi' } }), 'Guaranteed'],
+    ['requests below limits is Burstable', withResources({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } }), 'Burstable'],
+    ['one container without limits makes the pod Burstable', withResources({ limits: { cpu: '1', memory: '1Gi' } }, { requests: { cpu: '100m' } }), 'Burstable'],
+    ['only extended resources is BestEffort', withResources({ limits: { 'example.com/gpu': '1' } }), 'BestEffort'],
+  ];
+  for (const [name, pod, qos] of cases) {
+    it(name, () => {
+      setDefaults(POD, pod);
+      prepareNewPodStatus(pod);
+      assert.deepEqual(pod.status, { phase: 'Pending', qosClass: qos });
+    });
+  }
 });
