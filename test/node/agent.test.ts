@@ -53,10 +53,9 @@ test('the agent registers its nodes with capacity, labels, podCIDR, addresses, n
     const next = await fx.admin.get('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/reg-1');
     return (next.spec as { renewTime: string }).renewTime !== spec.renewTime ? next : undefined;
   });
-  assert.ok(Number(renewed.metadata.resourceVersion) > Number(lease.metadata.resourceVersion));
-  // Three nodes, one renewal request per period.
-  const periods = running.agent.leaseRequests - requestsBefore;
-  assert.ok(periods >= 1);
+  assert.ok(Number(renewed.metadata.resourceVersion) > Number(lease.metadata.resourceVersion), `resourceVersion ${String(renewed.metadata.resourceVersion)} after ${String(lease.metadata.resourceVersion)}`);
+  // Three nodes, one batch: a renewal is one request, and renewals keep coming.
+  await eventually('another renewal request', async () => (running.agent.leaseRequests > requestsBefore ? true : undefined));
   await running.stop();
   // Stopped: the leases stop moving.
   const frozen = await fx.admin.get('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/reg-1');
