@@ -17,10 +17,13 @@ import type { ReconcileKey } from '../queue/keys.js';
 import type { ObjectChange, WatchedResource } from '../queue/registry.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { KubeObject, ObjectKey, OwnerReference } from '../store/types.js';
+import { forEachLimited } from './limited.js';
 import { defineController, done, type ReconcileContext, type ReconcileResult } from './runtime/define.js';
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+// Dependents deleted or rewritten at once by one reconcile.
+const PARALLEL_WRITES = 32;
 const REQUESTER: Requester = { username: 'system:serviceaccount:kube-system:generic-garbage-collector', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
 
 /** An owner as a reconcile key names it. */
@@ -163,7 +166,7 @@ async function removeFinalizer(ctx: ReconcileContext, owner: { ref: ResourceRef;
 }
 
 async function collectOrphanedDependents(ctx: ReconcileContext, uid: string, dependents: Dependent[]): Promise<void> {
-  for (const dep of dependents) {
+  await forEachLimited(dependents, PARALLEL_WRITES, async (dep) => {
     const others = refsOf(dep.object).filter((r) => r.uid !== uid);
     let otherLive = false;
     for (const ref of others) {
@@ -175,7 +178,7 @@ async function collectOrphanedDependents(ctx: ReconcileContext, uid: string, dep
     }
     if (otherLive) await dropReference(ctx, dep, uid);
     else await deleteDependent(ctx, dep, 'Background');
-  }
+  });
 }
 
 async function reconcileOwner(ctx: ReconcileContext): Promise<ReconcileResult> {
@@ -193,17 +196,17 @@ async function reconcileOwner(ctx: ReconcileContext): Promise<ReconcileResult> {
   const meta = owner.object.metadata;
   const finalizers = meta.finalizers ?? [];
   if (finalizers.includes(ORPHAN_FINALIZER)) {
-    for (const dep of dependents) await dropReference(ctx, dep, identity.uid);
+    await forEachLimited(dependents, PARALLEL_WRITES, (dep) => dropReference(ctx, dep, identity.uid));
     await removeFinalizer(ctx, owner, ORPHAN_FINALIZER);
     return done();
   }
   if (finalizers.includes(FOREGROUND_FINALIZER)) {
     let blocking = 0;
-    for (const dep of dependents) {
+    await forEachLimited(dependents, PARALLEL_WRITES, async (dep) => {
       const blocks = refsOf(dep.object).some((r) => r.uid === identity.uid && r.blockOwnerDeletion === true);
       if (blocks) blocking += 1;
       await deleteDependent(ctx, dep, blocks ? 'Foreground' : 'Background');
-    }
+    });
     // Each blocking dependent's deletion maps back to this key, so waiting costs nothing.
     if (blocking === 0) await removeFinalizer(ctx, owner, FOREGROUND_FINALIZER);
   }

@@ -9,12 +9,15 @@ import type { Requester } from '../objects/admission.js';
 import type { ObjectService, ResourceRef } from '../objects/service.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { KubeObject } from '../store/types.js';
+import { forEachLimited } from './limited.js';
 import { defineController, done, requeueAfter, type ReconcileContext, type ReconcileResult } from './runtime/define.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 const REQUESTER: Requester = { username: 'system:serviceaccount:kube-system:namespace-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
 // While objects are still going (pods stopping gracefully, other finalizers), look again after this.
 const CONTENT_RECHECK_MS = 1000;
+// Objects deleted at once (the store's group commit batches them).
+const PARALLEL_DELETES = 32;
 
 export const REASON_NAMESPACE_CONTENT_REMAINING = 'NamespaceContentRemaining';
 
@@ -50,9 +53,9 @@ async function deleteContent(ctx: ReconcileContext, namespace: string): Promise<
   for (const resource of namespacedResources(objects, key.cluster)) {
     const ref: ResourceRef = { cluster: key.cluster, resource };
     const list = await objects.list(ref, namespace, { signal });
-    for (const object of list.items) {
+    await forEachLimited(list.items, PARALLEL_DELETES, async (object) => {
       remaining += 1;
-      if (object.metadata.deletionTimestamp !== undefined) continue;
+      if (object.metadata.deletionTimestamp !== undefined) return;
       const name = object.metadata.name ?? '';
       try {
         const result = await objects.delete(ref, namespace, name, { requester: REQUESTER, signal, preconditions: { uid: object.metadata.uid ?? '' } });
@@ -61,7 +64,7 @@ async function deleteContent(ctx: ReconcileContext, namespace: string): Promise<
         if (err instanceof NotFoundError) remaining -= 1;
         else if (!(err instanceof ConflictError)) throw err;
       }
-    }
+    });
   }
   return remaining;
 }
