@@ -253,7 +253,7 @@ class DeploymentSync {
     const progress = (reason: string, message: string, status = 'True'): Condition => ({ type: 'Progressing', status, lastUpdateTime: time, lastTransitionTime: time, reason, message });
     if (spec.paused) {
       if (progressing?.reason !== C.PausedReason) conditions = C.setCondition(conditions, progress(C.PausedReason, 'Deployment is paused', 'Unknown'));
-    } else if (deadline !== undefined) {
+    } else {
       const complete = next !== undefined && status.updatedReplicas === this.replicas && status.replicas === this.replicas && available >= this.replicas && next.available >= this.replicas;
       const moved =
         this.createdNew !== undefined ||
