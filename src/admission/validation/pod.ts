@@ -228,6 +228,15 @@ function goFieldName(key: string): string {
   return special[key] ?? key.charAt(0).toUpperCase() + key.slice(1);
 }
 
+/** A side of the diff; an absent field shows as the Go zero value of the other side's type. */
+function diffValue(value: unknown, other: unknown): string {
+  if (value !== undefined && value !== null) return JSON.stringify(value);
+  if (typeof other === 'string') return '""';
+  if (typeof other === 'number') return '0';
+  if (typeof other === 'boolean') return 'false';
+  return 'nil';
+}
+
 /**
  * A readable stand-in for the cmp.Diff text upstream appends: go-cmp
  * randomizes its own whitespace, so clients cannot depend on its exact form.
@@ -246,8 +255,8 @@ export function podSpecDiff(oldSpec: JsonObject, newSpec: JsonObject): string {
       continue;
     }
     flush();
-    if (oldSpec[key] !== undefined) lines.push(`- \t${goFieldName(key)}: ${JSON.stringify(oldSpec[key])},`);
-    if (newSpec[key] !== undefined) lines.push(`+ \t${goFieldName(key)}: ${JSON.stringify(newSpec[key])},`);
+    lines.push(`- \t${goFieldName(key)}: ${diffValue(oldSpec[key], newSpec[key])},`);
+    lines.push(`+ \t${goFieldName(key)}: ${diffValue(newSpec[key], oldSpec[key])},`);
   }
   flush();
   lines.push('  }');

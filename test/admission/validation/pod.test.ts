@@ -156,6 +156,14 @@ describe('pod update validation', () => {
     assert.match(diff ?? '', /- \tNodeName: "node-1",\n\+ \tNodeName: "node-2",/);
   });
 
+  it('binding an unbound pod by update is forbidden too, the diff showing the empty old value', () => {
+    const unbound = pod({ containers: [NGINX] });
+    const next = pod({ containers: [NGINX], nodeName: 'node-2' });
+    const errors = updateErrors(POD, next, unbound);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /\n- \tNodeName: "",\n\+ \tNodeName: "node-2",\n/);
+  });
+
   it('the updatable fields read as kubectl users know them', () => {
     assert.equal(
       UPDATABLE_POD_SPEC_FIELDS,
