@@ -12,6 +12,7 @@
 // - metrics: reconciles by result, errors, durations, queue depth.
 
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
@@ -51,6 +52,8 @@ export interface ControllerManagerOptions {
   /** How long stop() lets running reconciles finish before aborting them. @defaultValue 10000 */
   shutdownGraceMs?: number;
   now?: () => Date;
+  /** Serve Prometheus metrics at http://host:port/metrics (port 0: any free port). @defaultValue not served */
+  metrics?: { host: string; port: number };
 }
 
 /** The identity controllers write with, as kube-controller-manager's per-controller service accounts. */
@@ -76,6 +79,9 @@ export class ControllerManager {
   private readonly recorders = new Map<string, EventRecorder>();
   private readonly shutdown = new AbortController();
   private dispatcher: Dispatcher | undefined;
+  private metricsServer: http.Server | undefined;
+  /** The port metrics are served on, once started with `metrics`. */
+  metricsPort: number | undefined;
   private state: State = 'created';
   private readonly log: Logger;
 
@@ -133,7 +139,31 @@ export class ControllerManager {
       });
       await this.dispatcher.start();
     }
-    this.log.info({ controllers: this.options.controllers.map((c) => c.name) }, 'controllers started');
+    if (this.options.metrics !== undefined) await this.serveMetrics(this.options.metrics.host, this.options.metrics.port);
+    this.log.info({ controllers: this.options.controllers.map((c) => c.name), metricsPort: this.metricsPort }, 'controllers started');
+  }
+
+  private async serveMetrics(host: string, port: number): Promise<void> {
+    const server = http.createServer((req, res) => {
+      if (req.method !== 'GET' || req.url !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      this.renderMetrics().then(
+        (text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text),
+        (err: unknown) => {
+          this.log.warn({ err }, 'metrics not rendered');
+          res.writeHead(500).end();
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.metricsServer = server;
+    const address = server.address();
+    this.metricsPort = typeof address === 'object' && address !== null ? address.port : undefined;
   }
 
   /** Puts a key on a controller's queue (what the dispatcher does for changes). */
@@ -251,6 +281,7 @@ export class ControllerManager {
       await Promise.all(this.workers.map((w) => w.close()));
       clearTimeout(grace);
     }
+    if (this.metricsServer !== undefined) await new Promise<void>((resolve) => this.metricsServer?.close(() => resolve()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     for (const c of this.workerConnections) c.disconnect();
     this.redis.disconnect();

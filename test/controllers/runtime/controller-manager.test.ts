@@ -50,7 +50,7 @@ describe('controller runtime', () => {
       times.push(Date.now());
       if (times.length < 5) throw new Error('not yet');
       return done();
-    }), { backoff: { baseMs: 20, maxMs: 10_000 } });
+    }), { backoff: { baseMs: 20, maxMs: 10_000 }, metrics: { host: '127.0.0.1', port: 0 } });
     await objects.create(cmRef(cluster), 'default', configMap('flaky'), { requester: admin });
     await eventually(async () => times.length >= 5, 10_000, 'five attempts');
     const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
@@ -62,7 +62,10 @@ describe('controller runtime', () => {
     const snapshot = m.metrics.snapshot().find((s) => s.controller === 'probe');
     assert.equal(snapshot?.errors, 4);
     assert.equal(snapshot?.reconciles, 5);
-    const text = await m.renderMetrics();
+    const response = await fetch(`http://127.0.0.1:${m.metricsPort ?? 0}/metrics`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
     assert.match(text, /controller_runtime_reconcile_errors_total\{controller="probe"\} 4/);
     assert.match(text, /controller_runtime_reconcile_total\{controller="probe",result="success"\} 1/);
     assert.match(text, /workqueue_depth\{name="probe"\} \d+/);
