@@ -12,6 +12,7 @@ import { startBackingServices } from '../src/infra/backing-services.js';
 import { createLogger, type Logger } from '../src/log.js';
 import { controllers } from '../src/controllers/index.js';
 import { ControllerManager } from '../src/controllers/runtime/controller-manager.js';
+import { rootCaPublisher } from '../src/controllers/root-ca-publisher.js';
 import { serviceAccountTokenController } from '../src/controllers/serviceaccount-token.js';
 import { startNodeAgent } from '../src/node/start.js';
 import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
@@ -41,7 +42,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const scheduler = new SchedulerWorker({ objects: api.objects, log, listClusters: clustersWithObjects((sql) => api.prisma.$queryRawUnsafe<{ cluster: string }[]>(sql)) });
   scheduler.start();
   lifecycle.add('scheduler', () => scheduler.stop());
-  const controllerManager = new ControllerManager({ objects: api.objects, controllers: [...controllers, serviceAccountTokenController({ prisma: api.prisma, ...(tls ? { caCertificate: tls.cert } : {}) })], databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, resyncMs: config.resyncMs });
+  const controllerManager = new ControllerManager({ objects: api.objects, controllers: [...controllers, serviceAccountTokenController({ prisma: api.prisma, ...(tls ? { caCertificate: tls.cert } : {}) }), ...(tls ? [rootCaPublisher({ caCertificate: tls.cert })] : [])], databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, resyncMs: config.resyncMs });
   lifecycle.add('controller-manager', () => controllerManager.stop());
   await controllerManager.start();
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
