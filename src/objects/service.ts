@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { CollectionKey, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, Watch, WatchOptions } from '../store/types.js';
 import { runAdmission, type AdmissionAttributes, type AdmissionPlugin, type Requester } from './admission.js';
+import { generateJobSelector } from '../admission/defaults/batch.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
 import type { PatchType } from './patch.js';
 import { applyPatch } from '../api/patch/patch-types.js';
@@ -144,6 +145,11 @@ export class ObjectService {
     }
     // Clients cannot set server-owned fields on create.
     for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete object.metadata[field];
+    // The uid exists before admission, as after the API server's BeforeCreate: the
+    // job strategy labels pods and builds its selector from it before validating.
+    const uid = crypto.randomUUID();
+    object.metadata.uid = uid;
+    if (resource.group === 'batch' && resource.resource === 'jobs') generateJobSelector(object as unknown as JsonObject, uid);
     // Status is the controllers' to write; a node registers with its status, as kubelets do.
     if (resource.hasStatus && resource.resource !== 'nodes') delete object.status;
     const name = typeof object.metadata.name === 'string' ? object.metadata.name : '';
@@ -330,7 +336,7 @@ export class ObjectService {
   private dryRunResult(ref: ResourceRef, object: KubeObject): KubeObject {
     const result = clone(object);
     if (!result.metadata.name && typeof result.metadata.generateName === 'string') result.metadata.name = `${result.metadata.generateName}${crypto.randomBytes(3).toString('hex').slice(0, 5)}`;
-    result.metadata.uid = crypto.randomUUID();
+    result.metadata.uid ??= crypto.randomUUID();
     result.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     result.metadata.generation = 1;
     return this.served(ref, result);

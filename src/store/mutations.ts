@@ -89,7 +89,8 @@ export function planCreate(key: ObjectKey, input: KubeObject, current: KubeObjec
   const meta: ObjectMeta = isPlainObject(object.metadata) ? object.metadata : {};
   object.metadata = meta;
   placeInKey(meta, key);
-  meta.uid = randomUUID();
+  // The object service assigns the uid before admission (a job's selector is built from it).
+  meta.uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : randomUUID();
   meta.resourceVersion = ctx.rv;
   meta.generation = 1;
   meta.creationTimestamp = rfc3339(ctx.now);

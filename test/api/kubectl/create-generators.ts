@@ -39,7 +39,7 @@ const GENERATORS: Generator[] = [
   { args: ['service', 'loadbalancer', 'lb', '--tcp=80:8080', '-n', 'NS'], path: '/api/v1/namespaces/NS/services/lb' },
   { args: ['service', 'externalname', 'ext', '--external-name=example.com', '-n', 'NS'], path: '/api/v1/namespaces/NS/services/ext' },
   { args: ['serviceaccount', 'robot', '-n', 'NS'], path: '/api/v1/namespaces/NS/serviceaccounts/robot' },
-  { args: ['quota', 'q', '--hard=pods=10,cpu=2', '-n', 'NS'], path: '/api/v1/namespaces/NS/resourcequotas/q' },
+  { args: ['quota', 'q', '--hard=pods=10,configmaps=20', '-n', 'NS'], path: '/api/v1/namespaces/NS/resourcequotas/q' },
   { args: ['deployment', 'web', '--image=nginx:1.25', '--replicas=2', '--port=80', '-n', 'NS'], path: '/apis/apps/v1/namespaces/NS/deployments/web' },
   { args: ['job', 'once', '--image=busybox', '-n', 'NS', '--', 'echo', 'hi'], path: '/apis/batch/v1/namespaces/NS/jobs/once' },
   { args: ['cronjob', 'tick', '--image=busybox', '--schedule=*/5 * * * *', '-n', 'NS'], path: '/apis/batch/v1/namespaces/NS/cronjobs/tick' },
@@ -58,7 +58,14 @@ const fill = (text: string, minor: number): string => text.replaceAll('NS', `gen
 function comparable(object: Record<string, unknown>, minor: number): unknown {
   const copy = structuredClone(object) as { metadata: Record<string, unknown> };
   for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'namespace', 'managedFields']) delete copy.metadata[field];
-  return JSON.parse(JSON.stringify(copy).replaceAll(`gen-v${minor}`, 'gen-vN').replaceAll(`-v${minor}`, '-vN')) as unknown;
+  // Allocated per object (service IPs, node ports) and derived from the uid (a job's selector).
+  const spec = (copy as { spec?: { clusterIP?: string; clusterIPs?: string[]; ports?: { nodePort?: number }[] } }).spec;
+  if (spec?.clusterIP !== undefined && spec.clusterIP !== 'None') spec.clusterIP = '<allocated>';
+  if (spec?.clusterIPs !== undefined) spec.clusterIPs = spec.clusterIPs.map(() => '<allocated>');
+  for (const port of spec?.ports ?? []) if (port.nodePort !== undefined) port.nodePort = 0;
+  const uid = typeof object.metadata === 'object' && object.metadata !== null ? (object.metadata as { uid?: string }).uid : undefined;
+  const text = uid === undefined ? JSON.stringify(copy) : JSON.stringify(copy).replaceAll(uid, '<uid>');
+  return JSON.parse(text.replaceAll(`gen-v${minor}`, 'gen-vN').replaceAll(`-v${minor}`, '-vN')) as unknown;
 }
 
 /** Runs the generators with kubectl 1.<minor> for each minor (1.33, the reference, is always added). */
@@ -125,6 +132,10 @@ export function describeGenerators(minors: readonly number[]): void {
       assert.equal((at('/apis/apps/v1/namespaces/NS/deployments/web') as { spec: { replicas: number } }).spec.replicas, 2);
       assert.equal((at('/apis/batch/v1/namespaces/NS/cronjobs/tick') as { spec: { schedule: string } }).spec.schedule, '*/5 * * * *');
       assert.equal((at('/apis/scheduling.k8s.io/v1/priorityclasses/high-V') as { value: number }).value, 1000);
+      const job = at('/apis/batch/v1/namespaces/NS/jobs/once') as { metadata: { uid: string }; spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } } };
+      // The job strategy's generated selector, from the job's own uid.
+      assert.equal(job.spec.selector.matchLabels['batch.kubernetes.io/controller-uid'], job.metadata.uid);
+      assert.equal(job.spec.template.metadata.labels['batch.kubernetes.io/job-name'], 'once');
       const pod = at('/api/v1/namespaces/NS/pods/runner') as { metadata: { labels: Record<string, string> }; spec: { containers: { image: string; env: unknown[] }[] } };
       assert.deepEqual(pod.metadata.labels, { app: 'runner' });
       assert.deepEqual(pod.spec.containers[0]?.env, [{ name: 'MODE', value: 'test' }]);
