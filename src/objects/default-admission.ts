@@ -8,6 +8,8 @@ import { admitPodServiceAccount, podServiceAccountName } from '../admission/pods
 import { resourceQuotaAdmission } from '../admission/quota.js';
 import { invalidError, throwIfInvalid, validateCreate, validateUpdate } from '../admission/validation/index.js';
 import type { Store } from '../store/store.js';
+import { prepareNewPodStatus } from '../admission/pods/qos.js';
+import { defaultServiceIPFamilies } from '../admission/defaults/service-ip-families.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 
 export interface DefaultAdmissionOptions {
@@ -64,6 +66,8 @@ function podAdmission(store: Store): AdmissionPlugin {
       });
       if (refusal !== undefined) throw forbidden(`pods "${a.name}" is forbidden: ${refusal}`);
       addDefaultTolerations(pod);
+      // PrepareForCreate: a new pod is Pending with its QoS class until a node runs it.
+      prepareNewPodStatus(pod);
     },
   };
 }
@@ -82,6 +86,8 @@ function serviceAllocation(store: Store, options: DefaultAdmissionOptions): Admi
     async mutate(a) {
       if (!is(a, '', 'services') || !isMainWrite(a)) return;
       const service = asJson(a.object);
+      const familyErrors = defaultServiceIPFamilies(service, a.oldObject === undefined ? undefined : asJson(a.oldObject));
+      if (familyErrors.length > 0) throw invalidError(kindRef(a), a.name, familyErrors);
       if (a.operation === 'UPDATE') {
         if (a.oldObject !== undefined) patchAllocatedValues(service, asJson(a.oldObject));
         return;
