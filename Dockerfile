@@ -17,6 +17,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/prisma ./prisma
+# The API keeps its TLS certificate here (a volume in docker-compose.yml).
+ENV KUBEQL_DATA_DIR=/var/lib/kubeql
+RUN mkdir -p /var/lib/kubeql && chown node:node /var/lib/kubeql
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "bin/kubeql.js"]
