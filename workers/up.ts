@@ -47,7 +47,6 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   await controllerManager.start();
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
   const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, server, tls?.cert);
-  // Scheduler and controller manager join here as they are built (issues #6, #7).
   if (config.nodes > 0) {
     // The in-process node agent is still only an API client, joining with a bootstrap token of its own.
     const nodeToken = await issueToken(api.prisma, { cluster: config.defaultCluster, kind: 'bootstrap', username: 'system:bootstrap:kubeql-up', groups: ['system:bootstrappers', 'system:authenticated'] });

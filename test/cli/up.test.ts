@@ -38,7 +38,7 @@ describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === 
 
   it('starts a cluster that kubectl reaches, stops cleanly on SIGINT, and keeps its state for the next start', async () => {
     const port = await freePort();
-    const env = isolatedEnv({ PORT: String(port), KUBEQL_DATA_DIR: dataDir, KUBEQL_NODES: '0' });
+    const env = isolatedEnv({ PORT: String(port), KUBEQL_DATA_DIR: dataDir, KUBEQL_NODES: '2' });
     const first = new RunningKubeql(['up'], env);
     let pgPort: number;
     let token: string;
@@ -59,6 +59,19 @@ describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === 
       const namespaces = await kubectl(kubeconfig, ['get', 'namespaces', '-o', 'name']);
       assert.equal(namespaces.code, 0, namespaces.stderr);
       assert.deepEqual(namespaces.stdout.trim().split('\n').sort(), ['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']);
+
+      // The whole control plane runs: a Deployment gets pods scheduled onto the simulated nodes and Running.
+      const nodes = await kubectl(kubeconfig, ['get', 'nodes', '--no-headers']);
+      assert.equal(nodes.code, 0, nodes.stderr);
+      assert.equal(nodes.stdout.trim().split('\n').filter((l) => /\sReady\s/.test(l)).length, 2, nodes.stdout);
+      const created = await kubectl(kubeconfig, ['create', 'deployment', 'hello', '--image=nginx:1.25', '--replicas=2']);
+      assert.equal(created.code, 0, created.stderr);
+      const rollout = await kubectl(kubeconfig, ['rollout', 'status', 'deployment/hello', '--timeout=60s']);
+      assert.equal(rollout.code, 0, rollout.stdout + rollout.stderr);
+      const pods = await kubectl(kubeconfig, ['get', 'pods', '-l', 'app=hello', '-o', 'jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{"\\n"}{end}']);
+      const lines = pods.stdout.trim().split('\n');
+      assert.equal(lines.length, 2, pods.stdout);
+      for (const line of lines) assert.match(line, /^Running \S+$/);
 
       pgPort = await postgresPort(dataDir);
       assert.equal(await portOpen(pgPort), true);
