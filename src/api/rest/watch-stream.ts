@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { Watch, WatchEvent } from '../../store/types.js';
 import { toApiError } from '../errors.js';
 
@@ -11,6 +10,19 @@ export interface WatchStreamOptions {
   contentType: string;
   /** Logged when the watch ends for a reason other than the client or the timeout. */
   onError?: (err: unknown) => void;
+}
+
+/** Resolves when the response can take more, or is gone; leaves no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 /**
@@ -30,7 +42,7 @@ export async function streamWatch(res: ServerResponse, watch: Watch, options: Wa
       if (res.destroyed) break;
       const line = `${JSON.stringify({ type: event.type, object: options.render(event) })}\n`;
       // Backpressure: a slow client stops being read from rather than buffering without bound.
-      if (!res.write(line)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(line)) await drained(res);
     }
   } catch (err) {
     const apiError = toApiError(err);
