@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { builtinRegistryFor } from '../../src/api/resources/registry.js';
 import { ControllerManager, controllerRequester, type ControllerManagerOptions } from '../../src/controllers/runtime/controller-manager.js';
 import type { ControllerDefinition, ReconcileContext } from '../../src/controllers/runtime/define.js';
-import { ObjectEventRecorder } from '../../src/controllers/runtime/event-recorder.js';
+import { ObjectEventRecorder } from '../../src/objects/event-recorder.js';
 import { silentLogger } from '../../src/log.js';
 import { defaultAdmission } from '../../src/objects/default-admission.js';
 import { ObjectService } from '../../src/objects/service.js';

@@ -21,7 +21,7 @@ import type { ObjectService } from '../../objects/service.js';
 import { ControllerRegistry, DEFAULT_QUEUE_PREFIX, Dispatcher, queueName, reconcileJobId, reconcileJobOptions, type ReconcileJobData, type ReconcileKey } from '../../queue/index.js';
 import { KeyBackoff, type BackoffOptions } from './backoff.js';
 import { TerminalError, type ControllerDefinition, type EventRecorder, type ReconcileResult } from './define.js';
-import { ObjectEventRecorder } from './event-recorder.js';
+import { ObjectEventRecorder } from '../../objects/event-recorder.js';
 import { ControllerMetrics, type ReconcileOutcome } from './metrics.js';
 
 export interface ControllerManagerOptions {

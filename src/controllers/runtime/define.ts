@@ -10,11 +10,10 @@ import type { ReconcileKey } from '../../queue/keys.js';
 import type { ControllerRoute } from '../../queue/registry.js';
 import type { Store } from '../../store/store.js';
 import type { KubeObject } from '../../store/types.js';
+import type { EventRecorder } from '../../objects/event-recorder.js';
 
 /** Records core/v1 Events about an object; repeats are aggregated (count, lastTimestamp). */
-export interface EventRecorder {
-  record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
-}
+export type { EventRecorder };
 
 /** What one reconcile gets. `key` is of the controller's own (`route.for`) resource. */
 export interface ReconcileContext {

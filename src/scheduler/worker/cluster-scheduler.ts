@@ -16,13 +16,13 @@ import type { Node, Pod } from '../../kube/types.js';
 import { ApiError } from '../../api/errors.js';
 import type { BackoffPolicy } from '../backoff.js';
 import type { ClusterEvent } from '../framework.js';
-import { DEFAULT_SCHEDULER_NAME, failureOutcome, needsScheduling, scheduledEvent } from '../outcome.js';
+import { DEFAULT_SCHEDULER_NAME, failureOutcome, needsScheduling, scheduledEvent, type SchedulingEvent } from '../outcome.js';
 import { podKey } from '../pod-info.js';
 import { buildProfile, type Profile } from '../registry.js';
 import { nodeUpdateActions, podUpdateActions, requeuePolicy } from '../requeue.js';
 import { Scheduler, type ScheduleResult } from '../schedule-one.js';
 import { SchedulerSnapshot } from '../snapshot.js';
-import { EventRecorder } from './event-recorder.js';
+import { ObjectEventRecorder } from '../../objects/event-recorder.js';
 import { Informer, objectCacheKey } from './informer.js';
 import { Limiter } from './limiter.js';
 import { SchedulingQueue } from './scheduling-queue.js';
@@ -76,7 +76,7 @@ export class ClusterScheduler {
   private readonly podsRef: ResourceRef;
   private readonly nodes: Informer;
   private readonly pods: Informer;
-  private readonly recorder: EventRecorder;
+  private readonly recorder: ObjectEventRecorder;
   private readonly binds: Limiter;
   private readonly reports: Limiter;
   /** Pods this scheduler should place, latest version seen, by namespace/name. */
@@ -99,7 +99,7 @@ export class ClusterScheduler {
     this.podsRef = objects.resource(cluster, '', 'v1', 'pods');
     this.nodes = new Informer(objects, objects.resource(cluster, '', 'v1', 'nodes'), { upsert: (o, p) => this.onNode(o, p), delete: (o) => this.onNodeDeleted(o) }, this.log);
     this.pods = new Informer(objects, this.podsRef, { upsert: (o, p) => this.onPod(o, p), delete: (o) => this.onPodDeleted(o) }, this.log);
-    this.recorder = new EventRecorder(objects, objects.resource(cluster, '', 'v1', 'events'), SCHEDULER_REQUESTER, this.schedulerName, this.log);
+    this.recorder = new ObjectEventRecorder({ objects, cluster, component: this.schedulerName, requester: SCHEDULER_REQUESTER, log: this.log });
     this.binds = new Limiter(options.parallelBinds ?? 64);
     this.reports = new Limiter(options.parallelReports ?? 16);
     this.housekeepingMs = options.housekeepingMs ?? 10_000;
@@ -180,7 +180,7 @@ export class ClusterScheduler {
       this.binding.delete(popped.key);
       this.queue.done(popped.key);
       // The event is not part of the binding: write it without holding a bind slot.
-      void this.reports.spawn(() => this.recorder.record(pod, scheduledEvent(pod, nodeName)));
+      void this.reports.spawn(() => this.recordEvent(pod, scheduledEvent(pod, nodeName)));
     } catch (err) {
       this.binding.delete(popped.key);
       this.snapshot.forgetPod(uidKey);
@@ -199,6 +199,11 @@ export class ClusterScheduler {
   }
 
   /** PodScheduled=False with kube-scheduler's message, and a FailedScheduling event. */
+  /** Scheduled / FailedScheduling as core v1 Events, aggregated like every component's. */
+  private recordEvent(pod: Pod, event: SchedulingEvent): Promise<void> {
+    return this.recorder.record(pod as unknown as KubeObject, event.type, event.reason, event.note);
+  }
+
   private async reportFailure(key: string, result: Exclude<ScheduleResult, { kind: 'Scheduled' }>): Promise<void> {
     const { condition, event } = failureOutcome(result);
     let pod = this.pending.get(key);
@@ -226,7 +231,7 @@ export class ClusterScheduler {
         if (!needsScheduling(pod, this.schedulerName)) return;
       }
     }
-    if (pod !== undefined) await this.recorder.record(pod, event);
+    if (pod !== undefined) await this.recordEvent(pod, event);
   }
 
   private onNode(object: KubeObject, previous: KubeObject | undefined): void {

@@ -8,11 +8,15 @@
 // writes 25 SuccessfulCreate events, not 1,000.
 
 import crypto from 'node:crypto';
-import type { Logger } from '../../log.js';
-import type { Requester } from '../../objects/admission.js';
-import type { ObjectService } from '../../objects/service.js';
-import type { KubeObject } from '../../store/types.js';
-import type { EventRecorder } from './define.js';
+import type { Logger } from '../log.js';
+import type { Requester } from './admission.js';
+import type { ObjectService } from './service.js';
+import type { KubeObject } from '../store/types.js';
+
+/** Records core/v1 Events about objects (controllers, the scheduler). */
+export interface EventRecorder {
+  record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}
 
 const MAX_REMEMBERED = 4096;
 const SPAM_BURST = 25;
