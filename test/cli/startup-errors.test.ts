@@ -44,11 +44,16 @@ describe('start-up failures end with one clear line', () => {
   });
 
   it('a data directory that cannot be written is named', async () => {
-    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-file-')), 'not-a-dir');
-    await fs.writeFile(file, 'x');
-    const result = await runKubeql(['up'], isolatedEnv({ PORT: '0', KUBEQL_DATA_DIR: path.join(file, 'data') }));
-    assert.notEqual(result.code, 0);
-    assertOneLine(result.stderr, /data directory .*not-a-dir\/data cannot be written.*KUBEQL_DATA_DIR/);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-file-'));
+    try {
+      const file = path.join(dir, 'not-a-dir');
+      await fs.writeFile(file, 'x');
+      const result = await runKubeql(['up'], isolatedEnv({ PORT: '0', KUBEQL_DATA_DIR: path.join(file, 'data') }));
+      assert.notEqual(result.code, 0);
+      assertOneLine(result.stderr, /data directory .*not-a-dir\/data cannot be written.*KUBEQL_DATA_DIR/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a malformed setting is named', async () => {
