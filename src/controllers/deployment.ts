@@ -57,12 +57,16 @@ const reasonOf = (err: unknown): string | undefined => {
 
 function view(rs: KubeObject): ReplicaSetView {
   const status = (rs.status ?? {}) as { replicas?: number; availableReplicas?: number; readyReplicas?: number };
+  const replicas = (rs.spec as { replicas?: number } | undefined)?.replicas ?? 1;
   return {
     object: rs,
     name: rs.metadata.name ?? '',
-    replicas: (rs.spec as { replicas?: number } | undefined)?.replicas ?? 1,
+    replicas,
     statusReplicas: status.replicas ?? 0,
-    available: status.availableReplicas ?? 0,
+    // A ReplicaSet just scaled down still reports the pods it is deleting as
+    // available until its controller catches up; counting them would let the
+    // next scale-down take the rollout below maxUnavailable.
+    available: Math.min(status.availableReplicas ?? 0, replicas),
     ready: status.readyReplicas ?? 0,
     revision: revisionOf(rs),
     created: Date.parse(rs.metadata.creationTimestamp ?? '') || 0,
