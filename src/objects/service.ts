@@ -39,6 +39,8 @@ export interface UpdateRequestOptions extends WriteOptions {
   subresource?: string;
   /** Server-side apply's `force`: take ownership of conflicting fields. */
   force?: boolean;
+  /** Set to true when a server-side apply created the object (REST answers 201 then, as the API server does). */
+  outcome?: { created: boolean };
 }
 
 export interface DeleteRequestOptions extends WriteOptions, Omit<DeleteOptions, 'signal'> {}
@@ -245,7 +247,9 @@ export class ObjectService {
       try {
         if (current === null) {
           applied.metadata = { ...applied.metadata, name };
-          return await this.create(ref, namespace, applied, options);
+          const created = await this.create(ref, namespace, applied, options);
+          if (options.outcome) options.outcome.created = true;
+          return created;
         }
         applied.metadata.resourceVersion = current.metadata.resourceVersion;
         return await this.update(ref, namespace, name, applied, options);

@@ -125,9 +125,11 @@ async function patch(request: RestRequest): Promise<void> {
   const type = patchTypeOf(ctx.req.headers['content-type']);
   const body = parsePatchBody(type, await readBody(ctx.req));
   const options = writeOptions(request);
-  const patched = await request.objects.patch(ref, info.namespace, info.name, type, body, { ...options, subresource: info.subresource });
+  const outcome = { created: false };
+  const patched = await request.objects.patch(ref, info.namespace, info.name, type, body, { ...options, subresource: info.subresource, outcome });
   sendWarnings(request, options.warnings);
-  send(request, 200, patched);
+  // A server-side apply that created the object answers 201, as a create does.
+  send(request, outcome.created ? 201 : 200, patched);
 }
 
 const POLICIES = new Set<PropagationPolicy>(['Foreground', 'Background', 'Orphan']);

@@ -208,7 +208,7 @@ describe('REST verbs', () => {
   it('server-side apply creates, then merges per field manager', async () => {
     const config = (replicas: number): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: applied\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: {app: a}\n  template:\n    metadata:\n      labels: {app: a}\n    spec:\n      containers:\n      - name: a\n        image: nginx\n`;
     const path = '/apis/apps/v1/namespaces/default/deployments/applied?fieldManager=ci';
-    const created = await json<{ spec: { replicas: number }; metadata: { managedFields: { manager: string; operation: string }[] } }>(await call('PATCH', path, config(1), { 'Content-Type': 'application/apply-patch+yaml' }));
+    const created = await json<{ spec: { replicas: number }; metadata: { managedFields: { manager: string; operation: string }[] } }>(await call('PATCH', path, config(1), { 'Content-Type': 'application/apply-patch+yaml' }), 201);
     assert.equal(created.spec.replicas, 1);
     assert.deepEqual(created.metadata.managedFields.map((m) => [m.manager, m.operation]), [['ci', 'Apply']]);
     const conflict = await json<{ reason: string; message: string; details: { causes: { field: string }[] } }>(
