@@ -16,7 +16,7 @@ const running = await startNodeAgent({
   nodeAddressCidr: '172.16.0.0/12',
 });
 const report = (): void => {
-  process.stdout.write(`${JSON.stringify({ stats: { leaseRequests: running.agent.leaseRequests, requests: running.client.requests, pods: running.agent.podCount, lastLeaseRenewalMs: running.agent.lastLeaseRenewalMs, leaseTicksSkipped: running.agent.leaseTicksSkipped } })}\n`);
+  process.stdout.write(`${JSON.stringify({ stats: { leaseRequests: running.agent.leaseRequests, requests: running.client.requests, pods: running.agent.podCount, lastLeaseRenewalMs: running.agent.lastLeaseRenewalMs, leaseTicksSkipped: running.agent.leaseTicksSkipped, statusRequests: running.agent.statusRequests, statusWrites: running.agent.statusWrites } })}\n`);
 };
 report();
 const timer = setInterval(report, 1000);

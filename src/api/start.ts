@@ -9,6 +9,7 @@ import { registerDiscovery } from './discovery/register.js';
 import { registerHealth } from './health.js';
 import { registerRest } from './rest/handlers.js';
 import { registerLeaseRenewals } from './rest/lease-renewals.js';
+import { registerPodStatusBatch } from './rest/pod-status-batch.js';
 import { builtinRegistryFor } from './resources/registry.js';
 import { Store } from '../store/store.js';
 import { ObjectService } from '../objects/service.js';
@@ -62,6 +63,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   registerDiscovery(router);
   registerOpenApi(router);
   registerLeaseRenewals(router, objects);
+  registerPodStatusBatch(router, objects);
   registerRest(router, objects, { prisma });
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (listener) => server.onUpgrade(listener), authenticator, log, development: options.development ?? true, objects });
   let port: number;

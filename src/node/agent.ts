@@ -34,8 +34,12 @@ export interface NodeAgentOptions {
   leaseDurationSeconds?: number;
   /** Leases per renewal request; the batches are spread over the period. @defaultValue 100 */
   leaseBatchSize?: number;
-  /** Pod status writes in flight at once. @defaultValue 32 */
+  /** Pod status batch requests in flight at once. @defaultValue 4 */
   statusConcurrency?: number;
+  /** Pods per status batch request (POST /kubeql/v1/podstatuses). @defaultValue 200 */
+  statusBatchSize?: number;
+  /** Wait before a status write that failed is tried again. @defaultValue 500 */
+  statusRetryMs?: number;
   /** Simulated runtime timings. */
   timings?: Partial<SimulatedTimings>;
   /** Events per second (kubelet's eventRecordQPS). @defaultValue 50 */
@@ -63,10 +67,15 @@ interface PodState {
   pod: KubeObject;
   node: NodeState;
   ipIndex: number | undefined;
-  /** A status write is queued or running; `dirty` asks for one more after it. */
-  writing: boolean;
-  dirty: boolean;
+  /** The pod is in a status batch on its way; it is not sent again until that one answers (no reordering). */
+  inFlight: boolean;
+  /** The status last written, serialized, so an unchanged status is not written again. */
+  lastWritten: string | undefined;
   stopped: boolean;
+}
+
+interface PodStatusResult {
+  results: { namespace: string; name: string; resourceVersion?: string; error?: { code?: number; reason?: string; message?: string } }[];
 }
 
 const keyOf = (pod: KubeObject): string => `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
@@ -100,13 +109,25 @@ export class NodeAgent implements RuntimeListener {
   private readonly leaseDurationSeconds: number;
   private readonly leaseBatchSize: number;
   private readonly statusConcurrency: number;
+  private readonly statusBatchSize: number;
+  private readonly statusRetryMs: number;
   private readonly rewatchDelayMs: number;
   private readonly watchQuery: Record<string, string>;
   private readonly events: EventRecorder;
   private readonly nodes = new Map<string, NodeState>();
   private readonly pods = new Map<string, PodState>();
-  private readonly statusQueue: string[] = [];
-  private statusWorkers = 0;
+  /**
+   * Pods whose status changed since it was last written, oldest first. Only
+   * the key is queued: a batch reads each pod's status when it is sent, so a
+   * pod that changed several times while the agent was behind is written once,
+   * in its latest state (kubelet's status manager does the same).
+   */
+  private readonly dirtyPods = new Set<string>();
+  private statusBatches = 0;
+  private readonly statusRetries = new Set<unknown>();
+  /** Status batch requests sent and pod statuses written, for the benchmark. */
+  statusRequests = 0;
+  statusWrites = 0;
   private readonly imageFlush = new Map<string, unknown>();
   private readonly bootId = crypto.randomUUID();
   private readonly since: string;
@@ -140,7 +161,9 @@ export class NodeAgent implements RuntimeListener {
     this.leasePeriodMs = options.leasePeriodMs ?? 10_000;
     this.leaseDurationSeconds = options.leaseDurationSeconds ?? 40;
     this.leaseBatchSize = options.leaseBatchSize ?? 100;
-    this.statusConcurrency = options.statusConcurrency ?? 32;
+    this.statusConcurrency = options.statusConcurrency ?? 4;
+    this.statusBatchSize = options.statusBatchSize ?? 200;
+    this.statusRetryMs = options.statusRetryMs ?? 500;
     this.rewatchDelayMs = options.rewatchDelayMs ?? 1000;
     this.watchQuery = options.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(options.watchTimeoutSeconds) };
     this.since = rfc3339(this.clock.now());
@@ -170,6 +193,8 @@ export class NodeAgent implements RuntimeListener {
     this.running = false;
     this.clock.clearTimeout(this.leaseTimer);
     for (const handle of this.imageFlush.values()) this.clock.clearTimeout(handle);
+    for (const handle of this.statusRetries) this.clock.clearTimeout(handle);
+    this.statusRetries.clear();
     this.watch?.close();
     await this.watchLoop?.catch(() => undefined);
     // A renewal already sent lands; none is sent after stop returns.
@@ -390,7 +415,7 @@ export class NodeAgent implements RuntimeListener {
       const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
       if (terminating && (terminal || !status.containerStatuses?.some((c) => 'running' in c.state))) {
         // Nothing runs for it here: confirm the delete at once.
-        this.pods.set(key, { pod, node, ipIndex: undefined, writing: false, dirty: false, stopped: true });
+        this.pods.set(key, { pod, node, ipIndex: undefined, inFlight: false, lastWritten: undefined, stopped: true });
         void this.confirmDelete(key);
         return;
       }
@@ -399,7 +424,7 @@ export class NodeAgent implements RuntimeListener {
         this.log.warn({ pod: key, node: node.name }, 'no pod address left in the node podCIDR');
         return;
       }
-      state = { pod, node, ipIndex, writing: false, dirty: false, stopped: false };
+      state = { pod, node, ipIndex, inFlight: false, lastWritten: undefined, stopped: false };
       this.pods.set(key, state);
       this.runtime.createPod(pod, { node: node.name, podIP: hostAddress(node.cidr, ipIndex) ?? '', hostIP: node.internalIP });
     } else {
@@ -416,6 +441,7 @@ export class NodeAgent implements RuntimeListener {
     const state = this.pods.get(key);
     if (state === undefined) return;
     this.runtime.forgetPod(key);
+    this.dirtyPods.delete(key);
     if (state.ipIndex !== undefined) state.node.usedIps.delete(state.ipIndex);
     this.pods.delete(key);
   }
@@ -439,12 +465,8 @@ export class NodeAgent implements RuntimeListener {
   // --- runtime callbacks -----------------------------------------------------------
 
   podStatusChanged(_node: string, podKey: string): void {
-    const state = this.pods.get(podKey);
-    if (state === undefined) return;
-    state.dirty = true;
-    if (state.writing) return;
-    state.writing = true;
-    this.statusQueue.push(podKey);
+    if (!this.pods.has(podKey)) return;
+    this.dirtyPods.add(podKey);
     this.pumpStatus();
   }
 
@@ -469,42 +491,114 @@ export class NodeAgent implements RuntimeListener {
     }, 500));
   }
 
+  /**
+   * Sends batches while fewer than statusConcurrency are in flight. When the
+   * API keeps up, a change goes out at once (a batch of one); when it does
+   * not, changes pile up and leave together in the next batch.
+   */
   private pumpStatus(): void {
-    while (this.statusWorkers < this.statusConcurrency && this.statusQueue.length > 0) {
-      const key = this.statusQueue.shift() as string;
-      this.statusWorkers += 1;
-      void this.writePodStatus(key).finally(() => {
-        this.statusWorkers -= 1;
+    while (this.statusBatches < this.statusConcurrency) {
+      const batch = this.takeStatusBatch();
+      if (batch.length === 0) break;
+      this.statusBatches += 1;
+      void this.writeStatusBatch(batch).finally(() => {
+        this.statusBatches -= 1;
         this.pumpStatus();
-        if (this.statusWorkers === 0 && this.statusQueue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+        this.notifyIdle();
       });
+    }
+    this.notifyIdle();
+  }
+
+  /** Up to statusBatchSize dirty pods with no write in flight, with their current status. */
+  private takeStatusBatch(): { key: string; state: PodState; status: PodStatus; serialized: string }[] {
+    const batch: { key: string; state: PodState; status: PodStatus; serialized: string }[] = [];
+    for (const key of this.dirtyPods) {
+      if (batch.length >= this.statusBatchSize) break;
+      const state = this.pods.get(key);
+      if (state === undefined) {
+        this.dirtyPods.delete(key);
+        continue;
+      }
+      if (state.inFlight) continue;
+      this.dirtyPods.delete(key);
+      const status = this.runtime.getPodStatus(key);
+      if (status === undefined) continue;
+      const serialized = JSON.stringify(status);
+      if (serialized === state.lastWritten) {
+        // Nothing new to say; a stopped pod may still need its final delete.
+        if (state.stopped) void this.confirmDelete(key);
+        continue;
+      }
+      state.inFlight = true;
+      batch.push({ key, state, status, serialized });
+    }
+    return batch;
+  }
+
+  /** One POST /kubeql/v1/podstatuses (see src/api/rest/pod-status-batch.ts); each pod has its own result. */
+  private async writeStatusBatch(batch: { key: string; state: PodState; status: PodStatus; serialized: string }[]): Promise<void> {
+    let answer: PodStatusResult | undefined;
+    try {
+      this.statusRequests += 1;
+      answer = await this.client.post<PodStatusResult>('/kubeql/v1/podstatuses', {
+        apiVersion: 'kubeql.io/v1',
+        kind: 'PodStatusBatch',
+        items: batch.map(({ key, state, status }) => {
+          const [namespace = '', name = ''] = key.split('/');
+          return { namespace, name, uid: state.pod.metadata.uid, status };
+        }),
+      });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, pods: batch.length }, 'pod status batch not written; retrying');
+    }
+    for (const [i, item] of batch.entries()) {
+      const { key, state, status, serialized } = item;
+      state.inFlight = false;
+      if (this.pods.get(key) !== state) continue;
+      const result = answer?.results[i];
+      if (result === undefined) {
+        this.retryStatus(key);
+        continue;
+      }
+      if (result.error === undefined) {
+        this.statusWrites += 1;
+        const wasRunning = (state.pod.status as { phase?: string } | undefined)?.phase === 'Running';
+        state.lastWritten = serialized;
+        state.pod = { ...state.pod, status: { ...((state.pod.status ?? {}) as Record<string, unknown>), ...status } };
+        if (status.phase === 'Running' && !wasRunning) this.onPodRunning?.(key);
+        if (state.stopped && !this.dirtyPods.has(key)) void this.confirmDelete(key);
+        continue;
+      }
+      const { code, reason, message } = result.error;
+      if (code === 404) {
+        this.onPodGone(key);
+      } else if (code === 409 && /UID in precondition/.test(message ?? '')) {
+        // Another pod of the same name: the watch brings the change; this one is gone.
+        this.onPodGone(key);
+      } else if (code === 403 || code === 422) {
+        this.log.warn({ pod: key, reason, err: message }, 'pod status refused; not retried until it changes');
+      } else {
+        this.log.warn({ pod: key, reason, err: message }, 'pod status not written; retrying');
+        this.retryStatus(key);
+      }
     }
   }
 
-  private async writePodStatus(key: string): Promise<void> {
-    const state = this.pods.get(key);
-    if (state === undefined) return;
-    while (state.dirty) {
-      state.dirty = false;
-      const status = this.runtime.getPodStatus(key);
-      if (status === undefined) break;
-      try {
-        const written = await this.client.mergePatch(`${podPath(key)}/status`, { status });
-        if (status.phase === 'Running' && this.onPodRunning && (state.pod.status as { phase?: string } | undefined)?.phase !== 'Running') this.onPodRunning(key);
-        if (this.pods.get(key) === state) state.pod = { ...state.pod, status: written.status };
-      } catch (err) {
-        if (isNotFound(err)) {
-          this.onPodGone(key);
-          return;
-        }
-        this.log.warn({ err: (err as Error).message, pod: key }, 'pod status not written; retrying');
-        state.dirty = true;
-        await new Promise((resolve) => this.clock.setTimeout(() => resolve(undefined), 500));
-        if (!this.running) return;
+  private retryStatus(key: string): void {
+    if (!this.running) return;
+    const handle = this.clock.setTimeout(() => {
+      this.statusRetries.delete(handle);
+      if (this.running && this.pods.has(key)) {
+        this.dirtyPods.add(key);
+        this.pumpStatus();
       }
-    }
-    state.writing = false;
-    if (state.stopped && this.pods.get(key) === state) await this.confirmDelete(key);
+    }, this.statusRetryMs);
+    this.statusRetries.add(handle);
+  }
+
+  private notifyIdle(): void {
+    if (this.statusBatches === 0 && this.dirtyPods.size === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** The final delete a kubelet sends once the containers are stopped. */
@@ -520,7 +614,7 @@ export class NodeAgent implements RuntimeListener {
   }
 
   private drainStatus(): Promise<void> {
-    if (this.statusWorkers === 0 && this.statusQueue.length === 0) return Promise.resolve();
+    if (this.statusBatches === 0 && this.dirtyPods.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
