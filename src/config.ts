@@ -34,6 +34,31 @@ export interface Config {
   readonly tlsKeyFile: string | undefined;
   /** Whether development conveniences (GraphQL introspection, landing page) are on. */
   readonly development: boolean;
+  /** Where the controller manager serves /metrics and /healthz (KUBEQL_CONTROLLERS_METRICS_BIND_ADDRESS, "0": off). @defaultValue 127.0.0.1:10257 */
+  readonly controllersMetricsAddress: BindAddress | undefined;
+}
+
+export interface BindAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The controller manager's metrics port, as kube-controller-manager's. */
+export const DEFAULT_CONTROLLERS_METRICS_ADDRESS = '127.0.0.1:10257';
+
+/**
+ * Parses `host:port` (`[::1]:port` for IPv6) as controller-runtime's
+ * --metrics-bind-address; "0" turns the endpoint off (undefined).
+ */
+export function parseBindAddress(raw: string, what: string): BindAddress | undefined {
+  if (raw === '0') return undefined;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(raw);
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2];
+  if (match === null || host === undefined || !Number.isInteger(port) || port > 65535) {
+    throw new StartupError(`${what} "${raw}" is not host:port (for example ${DEFAULT_CONTROLLERS_METRICS_ADDRESS}, or 0 to turn it off)`);
+  }
+  return Object.freeze({ host, port });
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -88,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tlsCertFile: env.KUBEQL_TLS_CERT_FILE && env.KUBEQL_TLS_CERT_FILE !== '' ? env.KUBEQL_TLS_CERT_FILE : undefined,
     tlsKeyFile: env.KUBEQL_TLS_KEY_FILE && env.KUBEQL_TLS_KEY_FILE !== '' ? env.KUBEQL_TLS_KEY_FILE : undefined,
     development: env.NODE_ENV !== 'production',
+    controllersMetricsAddress: parseBindAddress(env.KUBEQL_CONTROLLERS_METRICS_BIND_ADDRESS || DEFAULT_CONTROLLERS_METRICS_ADDRESS, 'KUBEQL_CONTROLLERS_METRICS_BIND_ADDRESS'),
   });
 }
 

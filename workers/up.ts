@@ -15,7 +15,7 @@ import { ControllerManager } from '../src/controllers/runtime/controller-manager
 import { rootCaPublisher } from '../src/controllers/root-ca-publisher.js';
 import { serviceAccountTokenController } from '../src/controllers/serviceaccount-token.js';
 import { startNodeAgent } from '../src/node/start.js';
-import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
+import { SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import type { ProcessContext } from '../src/process/main.js';
 import { StartupError } from '../src/startup-error.js';
 
@@ -39,10 +39,10 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const tls = await servingCertificate(config);
   const api = await startApi({ host: config.host, port: config.port, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, development: config.development, logWindowMs: config.logWindowMs, ...(tls ? { tls } : {}) });
   lifecycle.add('api', api.stop);
-  const scheduler = new SchedulerWorker({ objects: api.objects, log, listClusters: clustersWithObjects((sql) => api.prisma.$queryRawUnsafe<{ cluster: string }[]>(sql)) });
-  scheduler.start();
+  const scheduler = new SchedulerWorker({ objects: api.objects, log, feed: { databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, resyncMs: config.resyncMs } });
   lifecycle.add('scheduler', () => scheduler.stop());
-  const controllerManager = new ControllerManager({ objects: api.objects, controllers: [...controllers, serviceAccountTokenController({ prisma: api.prisma, ...(tls ? { caCertificate: tls.cert } : {}) }), ...(tls ? [rootCaPublisher({ caCertificate: tls.cert })] : [])], databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, resyncMs: config.resyncMs });
+  await scheduler.start();
+  const controllerManager = new ControllerManager({ objects: api.objects, controllers: [...controllers, serviceAccountTokenController({ prisma: api.prisma, ...(tls ? { caCertificate: tls.cert } : {}) }), ...(tls ? [rootCaPublisher({ caCertificate: tls.cert })] : [])], databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, resyncMs: config.resyncMs, ...(config.controllersMetricsAddress ? { metrics: config.controllersMetricsAddress } : {}) });
   lifecycle.add('controller-manager', () => controllerManager.stop());
   await controllerManager.start();
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
@@ -60,6 +60,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   say(`kubeql is up (cluster "${config.defaultCluster}"). Stop with Ctrl-C; data stays in ${config.dataDir}.`);
   say(`  API:      ${server}${tls ? ` (and ${config.apiUrl})` : ''}`);
   say(`  GraphQL:  ${config.apiUrl}/graphql`);
+  if (controllerManager.metricsUrl !== undefined) say(`  Metrics:  ${controllerManager.metricsUrl} (controller manager)`);
   say(`  Log:      ${path.join(config.dataDir, 'kubeql.log')}`);
   say('');
   say(`  export KUBECONFIG=${kubeconfig}`);

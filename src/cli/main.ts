@@ -12,7 +12,7 @@ const COMMANDS: Record<string, Command> = {
   up: { summary: 'run everything in one process (embedded PostgreSQL, local Redis)', load: async () => { const m = await import('../../workers/up.js'); return { run: m.run, logger: m.upLogger }; } },
   api: { summary: 'run an API server (REST + GraphQL)', load: () => import('../../workers/api.js') },
   scheduler: { summary: 'run a scheduler worker', load: () => import('../../workers/scheduler.js') },
-  controllers: { summary: 'run a controller-manager worker', load: () => import('../../workers/controller-manager.js') },
+  controllers: { summary: 'run a controller-manager worker [--metrics-bind-address HOST:PORT|0]', load: async () => ({ run: (await import('../../workers/controller-manager.js')).controllersCommand(process.argv.slice(3)) }) },
   'node-agent': { summary: 'run a node agent (kubelet)', load: () => import('../../workers/node-agent.js') },
   migrate: { summary: 'apply database migrations and exit', load: () => import('../../workers/migrate.js') },
   token: { summary: 'token create [--cluster C] [--kind admin|bootstrap]: print a new credential', load: async () => ({ run: (await import('../../workers/admin.js')).tokenCommand(process.argv.slice(3)) }) },

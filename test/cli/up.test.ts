@@ -47,6 +47,9 @@ describe('kubeql up (embedded PostgreSQL and Redis)', { skip: kubectlPath() === 
       const kubeconfig = path.join(dataDir, 'kubeconfig');
       assert.match(first.stdout, new RegExp(`API: +https://127\\.0\\.0\\.1:${port} \\(and http://127\\.0\\.0\\.1:${port}\\)`));
       assert.match(first.stdout, new RegExp(`GraphQL: +http://127\\.0\\.0\\.1:${port}/graphql`));
+      const metricsUrl = /Metrics: +(http:\/\/127\.0\.0\.1:\d+\/metrics) \(controller manager\)/.exec(first.stdout)?.[1];
+      assert.ok(metricsUrl !== undefined, first.stdout);
+      assert.match(await (await fetch(metricsUrl)).text(), /# TYPE workqueue_depth gauge/);
       assert.ok(first.stdout.includes(`export KUBECONFIG=${kubeconfig}`));
 
       const version = await kubectl(kubeconfig, ['version', '-o', 'json']);

@@ -11,7 +11,8 @@ export interface CliResult {
 
 /** Environment for a child kubeql without the harness's database and Redis. */
 export function isolatedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  // Child processes serve controller metrics on a free port, never the fixed default.
+  const env: NodeJS.ProcessEnv = { KUBEQL_CONTROLLERS_METRICS_BIND_ADDRESS: '127.0.0.1:0', ...process.env, ...extra };
   if (!('DATABASE_URL' in extra)) delete env.DATABASE_URL;
   if (!('REDIS_URL' in extra)) delete env.REDIS_URL;
   return env;

@@ -9,10 +9,10 @@
 // - a timeout per reconcile (its AbortSignal), recovery from anything thrown;
 // - one reconcile of a key at a time: BullMQ deduplication keeps one queued
 //   job per key across processes, and a per-process lock covers timer jobs;
-// - metrics: reconciles by result, errors, durations, queue depth.
+// - metrics: reconciles by result, errors, retries, work and queue durations,
+//   queue depth (read from BullMQ, cached so scrapes stay cheap).
 
 import crypto from 'node:crypto';
-import http from 'node:http';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
@@ -23,6 +23,7 @@ import { KeyBackoff, type BackoffOptions } from './backoff.js';
 import { TerminalError, type ControllerDefinition, type EventRecorder, type ReconcileResult } from './define.js';
 import { ObjectEventRecorder } from '../../objects/event-recorder.js';
 import { ControllerMetrics, type ReconcileOutcome } from './metrics.js';
+import { MetricsServer } from './metrics-server.js';
 
 export interface ControllerManagerOptions {
   objects: ObjectService;
@@ -52,8 +53,10 @@ export interface ControllerManagerOptions {
   /** How long stop() lets running reconciles finish before aborting them. @defaultValue 10000 */
   shutdownGraceMs?: number;
   now?: () => Date;
-  /** Serve Prometheus metrics at http://host:port/metrics (port 0: any free port). @defaultValue not served */
+  /** Serve Prometheus metrics at http://host:port/metrics and /healthz (port 0: any free port). @defaultValue not served */
   metrics?: { host: string; port: number };
+  /** How long a read of the queue depths is reused by scrapes. @defaultValue 1000 */
+  depthCacheMs?: number;
 }
 
 /** The identity controllers write with, as kube-controller-manager's per-controller service accounts. */
@@ -79,9 +82,8 @@ export class ControllerManager {
   private readonly recorders = new Map<string, EventRecorder>();
   private readonly shutdown = new AbortController();
   private dispatcher: Dispatcher | undefined;
-  private metricsServer: http.Server | undefined;
-  /** The port metrics are served on, once started with `metrics`. */
-  metricsPort: number | undefined;
+  private metricsServer: MetricsServer | undefined;
+  private depthCache: { at: number; depths: Promise<Map<string, number>> } | undefined;
   private state: State = 'created';
   private readonly log: Logger;
 
@@ -112,6 +114,7 @@ export class ControllerManager {
     this.state = 'running';
     for (const def of this.options.controllers) {
       this.queue(def.name);
+      this.metrics.register(def.name);
       const connection = this.redis.duplicate();
       this.workerConnections.push(connection);
       const worker = new Worker<ReconcileJobData>(queueName(def.name), (job) => this.process(def, job), {
@@ -140,30 +143,27 @@ export class ControllerManager {
       await this.dispatcher.start();
     }
     if (this.options.metrics !== undefined) await this.serveMetrics(this.options.metrics.host, this.options.metrics.port);
-    this.log.info({ controllers: this.options.controllers.map((c) => c.name), metricsPort: this.metricsPort }, 'controllers started');
+    this.log.info({ controllers: this.options.controllers.map((c) => c.name), metrics: this.metricsUrl }, 'controllers started');
   }
 
   private async serveMetrics(host: string, port: number): Promise<void> {
-    const server = http.createServer((req, res) => {
-      if (req.method !== 'GET' || req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.renderMetrics().then(
-        (text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text),
-        (err: unknown) => {
-          this.log.warn({ err }, 'metrics not rendered');
-          res.writeHead(500).end();
-        },
-      );
+    this.metricsServer = await MetricsServer.listen({
+      host,
+      port,
+      render: () => this.renderMetrics(),
+      healthy: () => this.state === 'running',
+      onError: (err) => this.log.warn({ err }, 'metrics not rendered'),
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.metricsServer = server;
-    const address = server.address();
-    this.metricsPort = typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+
+  /** The port metrics are served on, once started with `metrics`. */
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
+  /** Where metrics are served, once started with `metrics`. */
+  get metricsUrl(): string | undefined {
+    return this.metricsServer?.url;
   }
 
   /** Puts a key on a controller's queue (what the dispatcher does for changes). */
@@ -181,8 +181,22 @@ export class ControllerManager {
     return depths;
   }
 
+  /** Queue depths read at most once per `depthCacheMs`; scrapes meanwhile share the last read. */
+  private cachedDepths(): Promise<Map<string, number>> {
+    const now = Date.now();
+    const cache = this.depthCache;
+    if (cache !== undefined && now - cache.at < (this.options.depthCacheMs ?? 1000)) return cache.depths;
+    const depths = this.depths();
+    this.depthCache = { at: now, depths };
+    // A failed read is not reused.
+    depths.catch(() => {
+      if (this.depthCache?.depths === depths) this.depthCache = undefined;
+    });
+    return depths;
+  }
+
   async renderMetrics(): Promise<string> {
-    return this.metrics.render(await this.depths());
+    return this.metrics.render(await this.cachedDepths());
   }
 
   private recorder(controller: string, cluster: string): EventRecorder {
@@ -202,6 +216,7 @@ export class ControllerManager {
       if (this.state === 'running') await this.enqueue(def.name, key);
       return;
     }
+    this.metrics.dequeued(def.name, (Date.now() - job.timestamp) / 1000);
     const id = reconcileJobId(def.name, key);
     // One reconcile of a key per process at a time.
     for (let prev = this.running.get(id); prev !== undefined; prev = this.running.get(id)) await prev;
@@ -251,6 +266,7 @@ export class ControllerManager {
         // Conflicts are the normal price of optimistic concurrency.
         if (reason === 'Conflict') log.debug({ err: (err as Error).message, retryInMs: delay }, 'reconcile conflicted; retrying');
         else log.warn({ err, retryInMs: delay, failures: this.backoff.failuresOf(id) }, 'reconcile failed; retrying with backoff');
+        this.metrics.retried(def.name);
         await this.schedule(def.name, key, id, delay);
       }
     }
@@ -281,7 +297,7 @@ export class ControllerManager {
       await Promise.all(this.workers.map((w) => w.close()));
       clearTimeout(grace);
     }
-    if (this.metricsServer !== undefined) await new Promise<void>((resolve) => this.metricsServer?.close(() => resolve()));
+    await this.metricsServer?.close();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     for (const c of this.workerConnections) c.disconnect();
     this.redis.disconnect();

@@ -69,6 +69,36 @@ describe('controller runtime', () => {
     assert.match(text, /controller_runtime_reconcile_errors_total\{controller="probe"\} 4/);
     assert.match(text, /controller_runtime_reconcile_total\{controller="probe",result="success"\} 1/);
     assert.match(text, /workqueue_depth\{name="probe"\} \d+/);
+    assert.match(text, /workqueue_retries_total\{name="probe"\} 4/);
+    assert.match(text, /workqueue_adds_total\{name="probe"\} 5/);
+    assert.match(text, /workqueue_work_duration_seconds_count\{name="probe"\} 5/);
+    assert.match(text, /workqueue_queue_duration_seconds_count\{name="probe"\} 5/);
+    const health = await fetch(`http://127.0.0.1:${m.metricsPort ?? 0}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), 'ok');
+    assert.equal((await fetch(`http://127.0.0.1:${m.metricsPort ?? 0}/other`)).status, 404);
+  });
+
+  it('queue depth on /metrics counts waiting and delayed jobs, read from BullMQ at most once per cache period', async () => {
+    const cluster = uniqueClusterName('rt');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // One reconcile at a time that waits: the rest of the keys stay queued.
+    const m = await started(cluster, { ...probe(async () => {
+      await gate;
+      return done();
+    }), concurrency: 1 }, { metrics: { host: '127.0.0.1', port: 0 }, depthCacheMs: 60_000 });
+    const depth = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${m.metricsPort ?? 0}/metrics`)).text();
+      return Number(/workqueue_depth\{name="probe"\} (\d+)/.exec(text)?.[1]);
+    };
+    // Read once while empty: the next scrapes inside the cache period reuse it.
+    assert.equal(await depth(), 0);
+    for (const name of ['a', 'b', 'c', 'd']) await m.enqueue('probe', { cluster, namespace: 'default', name });
+    assert.equal(await depth(), 0, 'cached');
+    await eventually(async () => (await m.depths()).get('probe') === 3, 5000, 'one running, three waiting');
+    release();
+    await eventually(async () => (await m.depths()).get('probe') === 0, 5000, 'queue drained');
   });
 
   it('a terminal error is not retried and becomes a Warning event on the object', async () => {
