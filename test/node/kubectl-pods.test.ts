@@ -111,3 +111,31 @@ test('kubectl delete pod shows the pod Terminating until the agent confirms the 
   assert.notEqual(gone.code, 0);
   assert.match(gone.stderr, /pods "goner" not found/);
 });
+
+test('a container that keeps failing shows CrashLoopBackOff and its restarts in kubectl get pods, with BackOff events, while the pod stays Running', { skip }, async () => {
+  await fx.startAgent({ nodes: 1, namePrefix: 'crash', timings: { restartBackoffBaseMs: 3000 } });
+  const manifest = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crashy', namespace: 'default', annotations: { 'sim.kubeql.io/run-seconds': '0.3', 'sim.kubeql.io/exit-code': '1' } }, spec: { nodeName: 'crash-0', containers: [{ name: 'app', image: 'nginx:1.25' }] } };
+  const apply = await kubectl(fx.api.kubeconfig, ['apply', '-f', '-'], { input: stringify(manifest) });
+  assert.equal(apply.code, 0, apply.stderr);
+  // Exits after 0.3 s, is restarted at once, exits again and backs off 3 s.
+  const row = await eventually('crashy in CrashLoopBackOff', async () => {
+    const result = await kubectl(fx.api.kubeconfig, ['get', 'pod', 'crashy', '--no-headers']);
+    const line = result.stdout.trim();
+    return /\bCrashLoopBackOff\b/.test(line) ? line : undefined;
+  }, 15_000);
+  const [name, ready, status, restarts, ago] = row.split(/\s+/);
+  assert.deepEqual([name, ready, status, restarts], ['crashy', '0/1', 'CrashLoopBackOff', '1']);
+  assert.match(ago ?? '', /^\(\d+(ms|s)$/, row);
+  const phase = await kubectl(fx.api.kubeconfig, ['get', 'pod', 'crashy', '-o', 'jsonpath={.status.phase} {.status.containerStatuses[0].lastState.terminated.exitCode} {.status.containerStatuses[0].state.waiting.message}']);
+  assert.match(phase.stdout, /^Running 1 back-off 3s restarting failed container=app pod=crashy_default\([0-9a-f-]{36}\)$/);
+  const events = await eventually('a BackOff event', async () => {
+    const result = await kubectl(fx.api.kubeconfig, ['get', 'events', '--field-selector', 'involvedObject.name=crashy,reason=BackOff', '-o', 'jsonpath={range .items[*]}{.type} {.message}{"\\n"}{end}']);
+    return result.stdout.trim() === '' ? undefined : result.stdout.trim();
+  });
+  assert.match(events.split('\n')[0] ?? '', /^Warning Back-off restarting failed container app in pod crashy_default\([0-9a-f-]{36}\)$/);
+  // After the back-off it runs again: the second restart.
+  await eventually('crashy restarted twice', async () => {
+    const result = await kubectl(fx.api.kubeconfig, ['get', 'pod', 'crashy', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']);
+    return Number(result.stdout) >= 2 ? true : undefined;
+  }, 10_000);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../src/node/clock.js';
-import type { PodStatus, RuntimeEvent, RuntimeListener } from '../../src/node/runtime.js';
+import type { ContainerStatus, PodStatus, RuntimeEvent, RuntimeListener } from '../../src/node/runtime.js';
 import { ANNOTATIONS, SimulatedRuntime } from '../../src/node/runtimes/simulated.js';
 import type { KubeObject } from '../../src/store/types.js';
 
@@ -103,7 +103,7 @@ test('init containers run one by one before the app containers start', () => {
 test('a restartPolicy Never pod with a run time ends Succeeded with exit code 0, or Failed with another code', () => {
   const { clock, runtime, status } = setup();
   runtime.createPod(pod('ok', { restartPolicy: 'Never' }, { [ANNOTATIONS.runSeconds]: '2' }), placement);
-  runtime.createPod(pod('bad', { restartPolicy: 'OnFailure' }, { [ANNOTATIONS.runSeconds]: '1', [ANNOTATIONS.exitCode]: '3' }), { ...placement, podIP: '10.244.0.3' });
+  runtime.createPod(pod('bad', { restartPolicy: 'Never' }, { [ANNOTATIONS.runSeconds]: '1', [ANNOTATIONS.exitCode]: '3' }), { ...placement, podIP: '10.244.0.3' });
   clock.advance(1400); // both started at 300 ms; "bad" ran its 1 s
   assert.equal(status('default/ok').phase, 'Running');
   assert.equal(status('default/bad').phase, 'Failed');
@@ -119,11 +119,76 @@ test('a restartPolicy Never pod with a run time ends Succeeded with exit code 0,
   assert.equal(failed.terminated.exitCode, 3);
 });
 
-test('a restartPolicy Always pod ignores the run-time annotation and keeps running', () => {
-  const { clock, runtime, status } = setup();
-  runtime.createPod(pod('web', {}, { [ANNOTATIONS.runSeconds]: '1' }), placement);
-  clock.advance(10_000);
-  assert.equal(status().phase, 'Running');
+function restartSetup(backoff: { restartBackoffBaseMs: number; restartBackoffMaxMs: number }) {
+  const clock = new ManualClock();
+  const listener = new Recorder();
+  const runtime = new SimulatedRuntime({ listener, clock, timings: { pullMs: 0, startMs: 100, initRunMs: 100, ...backoff } });
+  const app = (key = 'default/web'): ContainerStatus => {
+    const c = runtime.getPodStatus(key)?.containerStatuses[0];
+    assert.ok(c, `no container status for ${key}`);
+    return c;
+  };
+  return { clock, listener, runtime, app };
+}
+
+test('restartPolicy OnFailure ending Succeeded on exit 0', () => {
+  const { clock, runtime, app } = restartSetup({ restartBackoffBaseMs: 1000, restartBackoffMaxMs: 4000 });
+  runtime.createPod(pod('web', { restartPolicy: 'OnFailure' }, { [ANNOTATIONS.runSeconds]: '1' }), placement);
+  clock.advance(1200);
+  assert.equal(runtime.getPodStatus('default/web')?.phase, 'Succeeded');
+  assert.equal(app().restartCount, 0);
+});
+
+test('a failing OnFailure container restarts at once, then backs off 1x, 2x, 4x the base up to the cap in CrashLoopBackOff while the pod stays Running', () => {
+  const { clock, listener, runtime, app } = restartSetup({ restartBackoffBaseMs: 1000, restartBackoffMaxMs: 4000 });
+  runtime.createPod(pod('web', { restartPolicy: 'OnFailure' }, { [ANNOTATIONS.runSeconds]: '0.5', [ANNOTATIONS.exitCode]: '2' }), placement);
+  clock.advance(100); // started at 100 ms (image present: pullMs 0)
+  assert.ok('running' in app().state);
+  clock.advance(500); // first exit: restarted without back-off, after startMs
+  let c = app();
+  assert.ok('terminated' in c.state, JSON.stringify(c.state));
+  assert.equal(c.ready, false);
+  clock.advance(100);
+  c = app();
+  assert.ok('running' in c.state);
+  assert.equal(c.restartCount, 1);
+  assert.ok('terminated' in c.lastState && c.lastState.terminated.exitCode === 2 && c.lastState.terminated.reason === 'Error', JSON.stringify(c.lastState));
+  assert.equal(listener.events.filter((e) => e.reason === 'BackOff').length, 0);
+  const waits: string[] = [];
+  for (let restart = 2; restart <= 5; restart++) {
+    clock.advance(500); // exits again: back-off
+    c = app();
+    const status = runtime.getPodStatus('default/web');
+    assert.equal(status?.phase, 'Running');
+    assert.equal(status?.conditions.find((x) => x.type === 'Ready')?.status, 'False');
+    assert.ok('waiting' in c.state, JSON.stringify(c.state));
+    assert.equal(c.state.waiting.reason, 'CrashLoopBackOff');
+    waits.push(c.state.waiting.message ?? '');
+    const delay = Math.min(1000 * 2 ** (restart - 2), 4000);
+    clock.advance(delay - 1);
+    assert.ok('waiting' in app().state, `still backing off 1 ms before the ${delay} ms back-off ends`);
+    clock.advance(1);
+    assert.ok('running' in app().state, `restarted after ${delay} ms`);
+    assert.equal(app().restartCount, restart);
+  }
+  assert.deepEqual(waits, ['1s', '2s', '4s', '4s'].map((d) => `back-off ${d} restarting failed container=app pod=web_default(uid-web)`));
+  const backOffs = listener.events.filter((e) => e.reason === 'BackOff');
+  assert.equal(backOffs.length, 4);
+  assert.deepEqual(backOffs[0], { reason: 'BackOff', type: 'Warning', message: 'Back-off restarting failed container app in pod web_default(uid-web)', fieldPath: 'spec.containers{app}' });
+});
+
+test('restartPolicy Always restarts a container that exits 0 too; one that ran longer than twice the max back-off restarts at once', () => {
+  const { clock, runtime, app } = restartSetup({ restartBackoffBaseMs: 1000, restartBackoffMaxMs: 2000 });
+  runtime.createPod(pod('web', {}, { [ANNOTATIONS.runSeconds]: '5' }), placement);
+  clock.advance(100);
+  for (let restart = 1; restart <= 3; restart++) {
+    clock.advance(5000 + 100); // runs 5 s (> 2 x 2 s), exits 0, restarted after startMs, never backing off
+    const c = app();
+    assert.ok('running' in c.state, `restart ${restart}: ${JSON.stringify(c.state)}`);
+    assert.equal(c.restartCount, restart);
+    assert.ok('terminated' in c.lastState && c.lastState.terminated.reason === 'Completed');
+    assert.equal(runtime.getPodStatus('default/web')?.phase, 'Running');
+  }
 });
 
 test('the ready annotation flips readiness and the Ready condition both ways', () => {

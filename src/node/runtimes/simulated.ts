@@ -3,18 +3,16 @@
 // created and started, optional completion, graceful stop) on timers, like
 // KWOK. Pure state and timers, so tests drive it with a ManualClock.
 import crypto from 'node:crypto';
-import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { rfc3339, systemClock, type Clock } from '../clock.js';
+import { formatPod, goDuration, RestartBackoff } from './restart-backoff.js';
 import type {
-  AttachRequest, ContainerLogOptions, ContainerStatus, ExecRequest, NodeCondition, NodeImage, PodCondition, PodObject, PodPlacement, PodStatus, Runtime, RuntimeListener,
+  ContainerStatus, ExecRequest, ExecResult, NodeCondition, NodeImage, PodCondition, PodObject, PodPlacement, PodStatus, Runtime, RuntimeListener,
 } from '../runtime.js';
-import { RuntimeStreamError } from '../runtime.js';
-import { openContainerLog } from './simulated-logs.js';
-import { containerEnv, runSimulatedCommand } from './simulated-shell.js';
 
 /** Annotations a pod can carry to steer its simulation. */
 export const ANNOTATIONS = {
-  /** Seconds the containers run before exiting (restartPolicy Never/OnFailure only). */
+  /** Seconds the containers run before exiting; restartPolicy then decides (Never: the pod ends, OnFailure: restarted on a non-zero exit, Always: restarted). */
   runSeconds: 'sim.kubeql.io/run-seconds',
   /** Exit code they exit with: 0 ends Succeeded, anything else Failed. @defaultValue 0 */
   exitCode: 'sim.kubeql.io/exit-code',
@@ -31,9 +29,13 @@ export interface SimulatedTimings {
   startMs: number;
   /** How long each init container runs before exiting 0. @defaultValue 100 */
   initRunMs: number;
+  /** First back-off before restarting a container that exited again (kubelet: 10 s, doubling). @defaultValue 10000 */
+  restartBackoffBaseMs: number;
+  /** Longest restart back-off (kubelet's MaxContainerBackOff). @defaultValue 300000 */
+  restartBackoffMaxMs: number;
 }
 
-export const DEFAULT_TIMINGS: SimulatedTimings = { pullMs: 200, startMs: 100, initRunMs: 100 };
+export const DEFAULT_TIMINGS: SimulatedTimings = { pullMs: 200, startMs: 100, initRunMs: 100, restartBackoffBaseMs: 10_000, restartBackoffMaxMs: 300_000 };
 
 export interface SimulatedRuntimeOptions {
   listener: RuntimeListener;
@@ -91,12 +93,14 @@ export class SimulatedRuntime implements Runtime {
   private readonly capacity: Record<string, string>;
   private readonly pods = new Map<string, SimPod>();
   private readonly images = new Map<string, Map<string, NodeImage>>();
+  private readonly backoff: RestartBackoff;
   private closed = false;
 
   constructor(options: SimulatedRuntimeOptions) {
     this.listener = options.listener;
     this.clock = options.clock ?? systemClock;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.backoff = new RestartBackoff({ baseMs: this.timings.restartBackoffBaseMs, maxMs: this.timings.restartBackoffMaxMs });
     this.capacity = { ...DEFAULT_CAPACITY, ...options.capacity };
   }
 
@@ -114,6 +118,10 @@ export class SimulatedRuntime implements Runtime {
         const startedAt = Date.parse(previous.startTime ?? '') || this.clock.now();
         this.scheduleCompletion(sim, startedAt);
         this.applyReadiness(sim);
+        // A container that was backing off when the agent stopped is restarted after one base back-off.
+        for (const [i, c] of sim.status.containerStatuses.entries()) {
+          if ('waiting' in c.state && c.state.waiting.reason === 'CrashLoopBackOff') this.after(sim, this.timings.restartBackoffBaseMs, () => this.restartContainer(sim, i));
+        }
       }
       return;
     }
@@ -163,6 +171,7 @@ export class SimulatedRuntime implements Runtime {
     const sim = this.pods.get(podKey);
     if (sim === undefined) return;
     this.cancel(sim);
+    this.backoff.forget(`${podKey}/`);
     this.pods.delete(podKey);
   }
 
@@ -171,49 +180,26 @@ export class SimulatedRuntime implements Runtime {
     return sim === undefined ? undefined : structuredClone(sim.status);
   }
 
-  async getContainerLogs(podKey: string, options: ContainerLogOptions): Promise<Readable> {
+  async getContainerLogs(podKey: string, container: string, options: { tailLines?: number } = {}): Promise<string> {
+    const sim = this.requirePod(podKey, container);
+    const lines = sim.logs.filter((line) => line.startsWith(`${container} `)).map((line) => line.slice(container.length + 1));
+    const tail = options.tailLines === undefined ? lines : lines.slice(-options.tailLines);
+    return tail.map((line) => `${line}\n`).join('');
+  }
+
+  async runInContainer(podKey: string, request: ExecRequest): Promise<ExecResult> {
+    this.requirePod(podKey, request.container);
+    // Nothing runs in a simulated container; commands succeed without output.
+    return { stdout: '', stderr: '', exitCode: 0 };
+  }
+
+  async portForward(podKey: string, port: number): Promise<NodeJS.ReadWriteStream> {
     this.requirePod(podKey);
-    return openContainerLog({
-      pod: () => this.pods.get(podKey)?.pod,
-      statuses: () => {
-        const current = this.pods.get(podKey)?.status;
-        return current === undefined ? undefined : [...(current.initContainerStatuses ?? []), ...current.containerStatuses];
-      },
-    }, this.clock, options);
-  }
-
-  async runInContainer(podKey: string, request: ExecRequest): Promise<number> {
-    const sim = this.requireRunning(podKey, request.container);
-    return runSimulatedCommand(request.command, { env: containerEnv(sim.pod, request.container), hostname: sim.pod.metadata.name ?? '', ...request.streams });
-  }
-
-  /** The simulated main process prints its log lines; attaching follows them from now until it stops. */
-  async attach(podKey: string, request: AttachRequest): Promise<number> {
-    this.requireRunning(podKey, request.container);
-    const log = await this.getContainerLogs(podKey, { container: request.container, follow: true, sinceTimeMs: this.clock.now() });
-    const { stdout, signal } = request.streams;
-    return new Promise((resolve) => {
-      const finish = (): void => {
-        log.destroy();
-        const status = this.pods.get(podKey)?.status.containerStatuses.find((c) => c.name === request.container);
-        resolve(status !== undefined && 'terminated' in status.state ? status.state.terminated.exitCode : 0);
-      };
-      log.on('data', (chunk: Buffer) => stdout?.write(chunk));
-      log.once('end', finish);
-      signal.addEventListener('abort', finish, { once: true });
-    });
-  }
-
-  /** A declared containerPort answers as an echo service (bytes written come back); others refuse. */
-  async portForward(podKey: string, port: number): Promise<Duplex> {
-    const sim = this.requirePod(podKey);
-    const declared = ((sim.pod.spec ?? {}) as { containers?: { ports?: { containerPort?: number; protocol?: string }[] }[] }).containers
-      ?.some((c) => c.ports?.some((p) => p.containerPort === port && (p.protocol ?? 'TCP') === 'TCP')) ?? false;
-    if (!declared || sim.status.phase !== 'Running') {
-      const sandbox = sha(`sandbox/${sim.pod.metadata.uid ?? sim.key}`);
-      throw new RuntimeStreamError(500, `error forwarding port ${port} to pod ${sandbox}, uid : failed to execute portforward in network namespace "/var/run/netns/cni-${sandbox.slice(0, 8)}": failed to connect to localhost:${port} inside namespace "${sandbox}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused `);
-    }
-    return new PassThrough();
+    const stream = new PassThrough();
+    // No process listens in a simulated pod; the connection closes at once.
+    stream.end();
+    void port;
+    return stream;
   }
 
   nodeCapacity(node: string): Record<string, string> {
@@ -354,28 +340,91 @@ export class SimulatedRuntime implements Runtime {
     for (const c of containers) this.pull(sim, c, `spec.containers{${c.name}}`, whenPulled);
   }
 
-  /** Pods that may finish (restartPolicy Never/OnFailure) exit after the annotated run time. */
+  /**
+   * Containers with a run time exit after it with the annotated code. With
+   * restartPolicy Never (or OnFailure and exit 0) the pod then ends Succeeded
+   * or Failed; otherwise each container is restarted with kubelet's back-off.
+   */
   private scheduleCompletion(sim: SimPod, startedAtMs: number): void {
-    const policy = ((sim.pod.spec ?? {}) as { restartPolicy?: string }).restartPolicy ?? 'Always';
     const raw = annotation(sim.pod, ANNOTATIONS.runSeconds);
-    if (policy === 'Always' || raw === undefined) return;
+    if (raw === undefined) return;
     const seconds = Number(raw);
     if (!Number.isFinite(seconds) || seconds < 0) return;
+    const policy = ((sim.pod.spec ?? {}) as { restartPolicy?: string }).restartPolicy ?? 'Always';
     const exitCode = Number(annotation(sim.pod, ANNOTATIONS.exitCode) ?? '0') || 0;
-    this.after(sim, Math.max(0, startedAtMs + seconds * 1000 - this.clock.now()), () => {
-      const finishedAt = rfc3339(this.clock.now());
-      for (const c of sim.status.containerStatuses) {
-        const startedAt = 'running' in c.state ? c.state.running.startedAt : finishedAt;
-        c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt, ...(c.containerID ? { containerID: c.containerID } : {}) } };
-        c.ready = false;
-        c.started = false;
-      }
-      sim.status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
-      this.setCondition(sim, 'PodReadyToStartContainers', 'False');
-      this.setCondition(sim, 'ContainersReady', 'False', 'PodCompleted');
-      this.setCondition(sim, 'Ready', 'False', 'PodCompleted');
+    const restarts = policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+    for (const [i, c] of sim.status.containerStatuses.entries()) {
+      if (!('running' in c.state)) continue;
+      // After an agent restart, a restarted container's own start counts (startedAt has whole seconds only).
+      const runningSince = restarts ? Math.max(startedAtMs, Date.parse(c.state.running.startedAt) || 0) : startedAtMs;
+      this.after(sim, Math.max(0, runningSince + seconds * 1000 - this.clock.now()), () => (restarts ? this.containerExited(sim, i, exitCode) : this.podCompleted(sim, exitCode)));
+    }
+  }
+
+  /** Every container exits together and the pod ends (restartPolicy Never, or OnFailure with exit 0). */
+  private podCompleted(sim: SimPod, exitCode: number): void {
+    if (sim.status.phase !== 'Running') return;
+    const finishedAt = rfc3339(this.clock.now());
+    for (const c of sim.status.containerStatuses) {
+      const startedAt = 'running' in c.state ? c.state.running.startedAt : finishedAt;
+      c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt, ...(c.containerID ? { containerID: c.containerID } : {}) } };
+      c.ready = false;
+      c.started = false;
+    }
+    sim.status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+    this.setCondition(sim, 'PodReadyToStartContainers', 'False');
+    this.setCondition(sim, 'ContainersReady', 'False', 'PodCompleted');
+    this.setCondition(sim, 'Ready', 'False', 'PodCompleted');
+    this.notify(sim);
+  }
+
+  /**
+   * One container exited and its restartPolicy restarts it: at once the
+   * first time, then after kubelet's back-off, waiting in CrashLoopBackOff
+   * meanwhile. The pod stays Running.
+   */
+  private containerExited(sim: SimPod, index: number, exitCode: number): void {
+    const c = sim.status.containerStatuses[index];
+    if (c === undefined || !('running' in c.state)) return;
+    const now = this.clock.now();
+    const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: c.state.running.startedAt, finishedAt: rfc3339(now), ...(c.containerID ? { containerID: c.containerID } : {}) };
+    const delay = this.backoff.delayAfterExit(`${sim.key}/${c.name}`, now);
+    c.lastState = { terminated };
+    c.ready = false;
+    c.started = false;
+    if (delay === 0) {
+      c.state = { terminated };
+      this.applyReadiness(sim);
       this.notify(sim);
-    });
+      this.after(sim, this.timings.startMs, () => this.restartContainer(sim, index));
+      return;
+    }
+    const { name = '', namespace = '', uid = '' } = sim.pod.metadata;
+    c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${formatPod(name, namespace, uid)}` } };
+    this.applyReadiness(sim);
+    this.notify(sim);
+    this.listener.event(sim.placement.node, sim.key, { reason: 'BackOff', type: 'Warning', message: `Back-off restarting failed container ${c.name} in pod ${formatPod(name, namespace, uid)}`, fieldPath: `spec.containers{${c.name}}` });
+    this.after(sim, delay, () => this.restartContainer(sim, index));
+  }
+
+  /** Starts a new instance of a container: restartCount + 1, lastState keeps the exit. */
+  private restartContainer(sim: SimPod, index: number): void {
+    const c = sim.status.containerStatuses[index];
+    if (c === undefined || 'running' in c.state || sim.stopping) return;
+    const now = this.clock.now();
+    const startedAt = rfc3339(now);
+    c.restartCount += 1;
+    c.containerID = `containerd://${sha(`${sim.pod.metadata.uid ?? sim.key}/${c.name}/${c.restartCount}`)}`;
+    c.state = { running: { startedAt } };
+    c.started = true;
+    this.emit(sim, 'Created', `Created container ${c.name}`, `spec.containers{${c.name}}`);
+    this.emit(sim, 'Started', `Started container ${c.name}`, `spec.containers{${c.name}}`);
+    this.applyReadiness(sim);
+    this.notify(sim);
+    const seconds = Number(annotation(sim.pod, ANNOTATIONS.runSeconds));
+    if (!Number.isFinite(seconds) || seconds < 0) return;
+    const exitCode = Number(annotation(sim.pod, ANNOTATIONS.exitCode) ?? '0') || 0;
+    this.after(sim, seconds * 1000, () => this.containerExited(sim, index, exitCode));
   }
 
   /** Sets container readiness from the annotation; true when anything changed. */
@@ -474,18 +523,10 @@ export class SimulatedRuntime implements Runtime {
 
   private requirePod(podKey: string, container?: string): SimPod {
     const sim = this.pods.get(podKey);
-    if (sim === undefined) throw new RuntimeStreamError(404, `pod ${podKey} is not running on this node`);
+    if (sim === undefined) throw new Error(`pod ${podKey} is not running on this node`);
     if (container !== undefined && ![...containersOf(sim.pod, 'containers'), ...containersOf(sim.pod, 'initContainers')].some((c) => c.name === container)) {
-      throw new RuntimeStreamError(400, `container ${container} is not valid for pod ${sim.pod.metadata.name ?? ''}`);
+      throw new Error(`container ${container} is not valid for pod ${sim.pod.metadata.name ?? ''}`);
     }
-    return sim;
-  }
-
-  /** kubelet's answer for exec/attach into a container that is not running. */
-  private requireRunning(podKey: string, container: string): SimPod {
-    const sim = this.requirePod(podKey, container);
-    const status = [...(sim.status.initContainerStatuses ?? []), ...sim.status.containerStatuses].find((c) => c.name === container);
-    if (status === undefined || !('running' in status.state)) throw new RuntimeStreamError(400, `container not found ("${container}")`);
     return sim;
   }
 }
