@@ -1,6 +1,7 @@
 // What a node agent asks of whatever runs its pods, in the spirit of
 // virtual-kubelet's PodLifecycleHandler plus its node provider. The agent owns
 // every API call; a runtime only runs pods and reports what they are doing.
+import type { Duplex, Readable } from 'node:stream';
 import type { KubeObject } from '../store/types.js';
 
 /** A pod as the runtime sees it: the API object (spec, metadata, last known status). */
@@ -88,16 +89,66 @@ export interface PodPlacement {
   hostIP: string;
 }
 
+/** What `kubectl logs` asks for, as kubelet's /containerLogs query parameters. */
+export interface ContainerLogOptions {
+  container: string;
+  /** Keep the stream open and send lines as the container prints them. */
+  follow?: boolean;
+  /** Only the last N lines (before following). */
+  tailLines?: number;
+  /** Only lines printed at or after this instant (ms since the epoch); sinceSeconds is turned into this. */
+  sinceTimeMs?: number;
+  /** Prefix each line with its RFC 3339 time (nanosecond precision, as kubelet). */
+  timestamps?: boolean;
+  /** Stop after this many bytes. */
+  limitBytes?: number;
+  /** The previous (terminated) instance of the container. */
+  previous?: boolean;
+}
+
+/** Terminal size sent on the resize channel. */
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The streams of one exec or attach session. Absent streams were not asked
+ * for by the client. `resize` emits a TerminalSize per 'resize' event.
+ */
+export interface ContainerStreams {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  tty: boolean;
+  resize?: NodeJS.EventEmitter;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
 export interface ExecRequest {
   container: string;
   command: string[];
-  stdin?: NodeJS.ReadableStream;
+  streams: ContainerStreams;
 }
 
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
+export interface AttachRequest {
+  container: string;
+  streams: ContainerStreams;
+}
+
+/**
+ * A failure a runtime reports to a caller of logs/exec/port-forward, with the
+ * HTTP status kubelet would answer with and kubelet's wording.
+ */
+export class RuntimeStreamError extends Error {
+  override readonly name = 'RuntimeStreamError';
+  constructor(
+    readonly code: 400 | 404 | 500,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -115,10 +166,17 @@ export interface Runtime {
   /** Forgets a pod at once (the API object is gone). */
   forgetPod(podKey: string): void;
   getPodStatus(podKey: string): PodStatus | undefined;
-  getContainerLogs(podKey: string, container: string, options?: { tailLines?: number }): Promise<string>;
-  runInContainer(podKey: string, request: ExecRequest): Promise<ExecResult>;
-  /** Opens a connection to a port of the pod; the simulated runtime has nothing listening. */
-  portForward(podKey: string, port: number): Promise<NodeJS.ReadWriteStream>;
+  /**
+   * A container's output as a byte stream; with `follow` it stays open until
+   * the container stops or the stream is destroyed. Throws RuntimeStreamError.
+   */
+  getContainerLogs(podKey: string, options: ContainerLogOptions): Promise<Readable>;
+  /** Runs a command in a running container; resolves with its exit code. Throws RuntimeStreamError. */
+  runInContainer(podKey: string, request: ExecRequest): Promise<number>;
+  /** Connects to the container's main process; resolves with an exit code when the session ends. */
+  attach(podKey: string, request: AttachRequest): Promise<number>;
+  /** A byte stream to a port of the pod (as kubelet dials localhost:port in its network namespace). */
+  portForward(podKey: string, port: number): Promise<Duplex>;
   nodeCapacity(node: string): Record<string, string>;
   nodeConditions(node: string): NodeCondition[];
   nodeImages(node: string): NodeImage[];

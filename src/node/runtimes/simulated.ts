@@ -3,12 +3,15 @@
 // created and started, optional completion, graceful stop) on timers, like
 // KWOK. Pure state and timers, so tests drive it with a ManualClock.
 import crypto from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { rfc3339, systemClock, type Clock } from '../clock.js';
 import { formatPod, goDuration, RestartBackoff } from './restart-backoff.js';
 import type {
-  ContainerStatus, ExecRequest, ExecResult, NodeCondition, NodeImage, PodCondition, PodObject, PodPlacement, PodStatus, Runtime, RuntimeListener,
+  AttachRequest, ContainerLogOptions, ContainerStatus, ExecRequest, NodeCondition, NodeImage, PodCondition, PodObject, PodPlacement, PodStatus, Runtime, RuntimeListener,
 } from '../runtime.js';
+import { RuntimeStreamError } from '../runtime.js';
+import { openContainerLog } from './simulated-logs.js';
+import { containerEnv, runSimulatedCommand } from './simulated-shell.js';
 
 /** Annotations a pod can carry to steer its simulation. */
 export const ANNOTATIONS = {
@@ -180,26 +183,49 @@ export class SimulatedRuntime implements Runtime {
     return sim === undefined ? undefined : structuredClone(sim.status);
   }
 
-  async getContainerLogs(podKey: string, container: string, options: { tailLines?: number } = {}): Promise<string> {
-    const sim = this.requirePod(podKey, container);
-    const lines = sim.logs.filter((line) => line.startsWith(`${container} `)).map((line) => line.slice(container.length + 1));
-    const tail = options.tailLines === undefined ? lines : lines.slice(-options.tailLines);
-    return tail.map((line) => `${line}\n`).join('');
-  }
-
-  async runInContainer(podKey: string, request: ExecRequest): Promise<ExecResult> {
-    this.requirePod(podKey, request.container);
-    // Nothing runs in a simulated container; commands succeed without output.
-    return { stdout: '', stderr: '', exitCode: 0 };
-  }
-
-  async portForward(podKey: string, port: number): Promise<NodeJS.ReadWriteStream> {
+  async getContainerLogs(podKey: string, options: ContainerLogOptions): Promise<Readable> {
     this.requirePod(podKey);
-    const stream = new PassThrough();
-    // No process listens in a simulated pod; the connection closes at once.
-    stream.end();
-    void port;
-    return stream;
+    return openContainerLog({
+      pod: () => this.pods.get(podKey)?.pod,
+      statuses: () => {
+        const current = this.pods.get(podKey)?.status;
+        return current === undefined ? undefined : [...(current.initContainerStatuses ?? []), ...current.containerStatuses];
+      },
+    }, this.clock, options);
+  }
+
+  async runInContainer(podKey: string, request: ExecRequest): Promise<number> {
+    const sim = this.requireRunning(podKey, request.container);
+    return runSimulatedCommand(request.command, { env: containerEnv(sim.pod, request.container), hostname: sim.pod.metadata.name ?? '', ...request.streams });
+  }
+
+  /** The simulated main process prints its log lines; attaching follows them from now until it stops. */
+  async attach(podKey: string, request: AttachRequest): Promise<number> {
+    this.requireRunning(podKey, request.container);
+    const log = await this.getContainerLogs(podKey, { container: request.container, follow: true, sinceTimeMs: this.clock.now() });
+    const { stdout, signal } = request.streams;
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        log.destroy();
+        const status = this.pods.get(podKey)?.status.containerStatuses.find((c) => c.name === request.container);
+        resolve(status !== undefined && 'terminated' in status.state ? status.state.terminated.exitCode : 0);
+      };
+      log.on('data', (chunk: Buffer) => stdout?.write(chunk));
+      log.once('end', finish);
+      signal.addEventListener('abort', finish, { once: true });
+    });
+  }
+
+  /** A declared containerPort answers as an echo service (bytes written come back); others refuse. */
+  async portForward(podKey: string, port: number): Promise<Duplex> {
+    const sim = this.requirePod(podKey);
+    const declared = ((sim.pod.spec ?? {}) as { containers?: { ports?: { containerPort?: number; protocol?: string }[] }[] }).containers
+      ?.some((c) => c.ports?.some((p) => p.containerPort === port && (p.protocol ?? 'TCP') === 'TCP')) ?? false;
+    if (!declared || sim.status.phase !== 'Running') {
+      const sandbox = sha(`sandbox/${sim.pod.metadata.uid ?? sim.key}`);
+      throw new RuntimeStreamError(500, `error forwarding port ${port} to pod ${sandbox}, uid : failed to execute portforward in network namespace "/var/run/netns/cni-${sandbox.slice(0, 8)}": failed to connect to localhost:${port} inside namespace "${sandbox}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused `);
+    }
+    return new PassThrough();
   }
 
   nodeCapacity(node: string): Record<string, string> {
@@ -523,10 +549,18 @@ export class SimulatedRuntime implements Runtime {
 
   private requirePod(podKey: string, container?: string): SimPod {
     const sim = this.pods.get(podKey);
-    if (sim === undefined) throw new Error(`pod ${podKey} is not running on this node`);
+    if (sim === undefined) throw new RuntimeStreamError(404, `pod ${podKey} is not running on this node`);
     if (container !== undefined && ![...containersOf(sim.pod, 'containers'), ...containersOf(sim.pod, 'initContainers')].some((c) => c.name === container)) {
-      throw new Error(`container ${container} is not valid for pod ${sim.pod.metadata.name ?? ''}`);
+      throw new RuntimeStreamError(400, `container ${container} is not valid for pod ${sim.pod.metadata.name ?? ''}`);
     }
+    return sim;
+  }
+
+  /** kubelet's answer for exec/attach into a container that is not running. */
+  private requireRunning(podKey: string, container: string): SimPod {
+    const sim = this.requirePod(podKey, container);
+    const status = [...(sim.status.initContainerStatuses ?? []), ...sim.status.containerStatuses].find((c) => c.name === container);
+    if (status === undefined || !('running' in status.state)) throw new RuntimeStreamError(400, `container not found ("${container}")`);
     return sim;
   }
 }
