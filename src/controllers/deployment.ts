@@ -29,6 +29,7 @@ import {
   type PodTemplate,
   type ReplicaSetView,
 } from './deployment/plan.js';
+import { isScalingEvent, scaleTargets } from './deployment/proportional.js';
 import { isActive } from './replica/pods.js';
 import { controllerRequester } from './runtime/controller-manager.js';
 import { defineController, done, requeueAfter, type ReconcileContext, type ReconcileResult } from './runtime/define.js';
@@ -319,6 +320,17 @@ async function recreate(s: DeploymentSync, next: ReplicaSetView | undefined, old
   return { next: current.replicas !== s.replicas ? await s.scale(current, s.replicas) : current, waiting: false };
 }
 
+/** sync(): a scaling event or a paused Deployment is sized (proportionally mid-rollout) without rolling. */
+async function scaleWithoutRolling(s: DeploymentSync, next: ReplicaSetView | undefined, old: ReplicaSetView[]): Promise<ReplicaSetView | undefined> {
+  const statusReplicas = ((s.d.status ?? {}) as DeploymentStatus).replicas ?? 0;
+  for (const { rs, replicas } of scaleTargets(s.spec, statusReplicas, next, old)) {
+    const scaled = await s.scale(rs, replicas);
+    if (rs === next) next = scaled;
+    else old[old.indexOf(rs)] = scaled;
+  }
+  return next;
+}
+
 async function syncDeployment(ctx: ReconcileContext): Promise<ReconcileResult> {
   const dRef = ctx.objects.resource(ctx.key.cluster, 'apps', 'v1', 'deployments');
   const stored = await ctx.store.get(ctx.objects.key(dRef, ctx.key.namespace, ctx.key.name), { signal: ctx.signal });
@@ -331,8 +343,10 @@ async function syncDeployment(ctx: ReconcileContext): Promise<ReconcileResult> {
   if (s.d.metadata.deletionTimestamp !== undefined) return s.syncStatus(owned, next);
   let waiting = false;
   if (s.spec.paused) {
-    // Paused: no rollout, but scaling still applies when there is nothing to roll.
-    if (next !== undefined && old.every((rs) => rs.replicas === 0) && next.replicas !== s.replicas) next = await s.scale(next, s.replicas);
+    next = await scaleWithoutRolling(s, next, old);
+  } else if (isScalingEvent(s.spec, owned)) {
+    if (next !== undefined) next = await s.syncRevision(next, old);
+    next = await scaleWithoutRolling(s, next, old);
   } else {
     if (next !== undefined) next = await s.syncRevision(next, old);
     if (s.spec.strategy?.type === 'Recreate') ({ next, waiting } = await recreate(s, next, old));

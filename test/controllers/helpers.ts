@@ -99,8 +99,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
   }
 }
 
-/** Marks every live pod of a cluster Ready shortly after it appears (a stand-in node agent). Returns stop. */
-export function standInKubelet(objects: ObjectService, cluster: string, delayMs = 50): () => Promise<void> {
+/** Marks every live pod of a cluster (that `readies` picks) Ready shortly after it appears (a stand-in node agent). Returns stop. */
+export function standInKubelet(objects: ObjectService, cluster: string, delayMs = 50, readies: (pod: KubeObject) => boolean = () => true): () => Promise<void> {
   let stopped = false;
   const seen = new Map<string, number>();
   const loop = (async () => {
@@ -108,7 +108,7 @@ export function standInKubelet(objects: ObjectService, cluster: string, delayMs 
       try {
         for (const pod of await listPods(objects, cluster, '')) {
           const ready = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-          if (ready || pod.metadata.deletionTimestamp !== undefined) continue;
+          if (ready || pod.metadata.deletionTimestamp !== undefined || !readies(pod)) continue;
           const first = seen.get(pod.metadata.uid ?? '') ?? Date.now();
           seen.set(pod.metadata.uid ?? '', first);
           if (Date.now() - first >= delayMs) await makeReady(objects, cluster, pod).catch(() => undefined);
