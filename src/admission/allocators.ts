@@ -419,3 +419,21 @@ export function clusterIPsOf(service: unknown): string[] {
     .filter((ip) => ip !== 'None' && ip !== '')
     .map((ip) => canonicalIP(ip) ?? ip);
 }
+
+/**
+ * The field error for a value PostgreSQL found taken when the service was
+ * written (another API replica allocated it first), worded as the allocator
+ * words a taken value it sees itself.
+ */
+export function takenValueErrors(service: JsonObject, range: 'clusterip' | 'nodeport', value: string): FieldError[] {
+  const spec = objectAt(service, 'spec') ?? {};
+  if (range === 'clusterip') {
+    const ips = (arrayAt(spec, 'clusterIPs') ?? []).map(String);
+    return [invalid(path('spec', 'clusterIPs'), goStringSlice(ips), `failed to allocate IP ${value}: ${ERR_IP_ALLOCATED}`)];
+  }
+  const port = Number(value);
+  for (const [p, i] of objectsAt(spec, 'ports')) {
+    if (numberAt(p, 'nodePort') === port) return [invalid(path('spec', 'ports').index(i).child('nodePort'), port, ERR_PORT_ALLOCATED)];
+  }
+  return [invalid(path('spec', 'healthCheckNodePort'), port, ERR_PORT_ALLOCATED)];
+}

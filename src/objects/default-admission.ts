@@ -73,9 +73,10 @@ function podAdmission(store: Store): AdmissionPlugin {
 }
 
 /**
- * ClusterIP and NodePort allocation. Allocations in one process are
- * serialized per cluster; across API replicas two creates can still race for
- * the same address (a per-address row would close that).
+ * ClusterIP and NodePort allocation. Picks are serialized per cluster in this
+ * process (so its own creates do not collide); PostgreSQL's
+ * service_allocations table refuses a value another replica committed first,
+ * and ObjectService.create then runs admission again.
  */
 function serviceAllocation(store: Store, options: DefaultAdmissionOptions): AdmissionPlugin {
   const cidr = parseServiceCIDR(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);

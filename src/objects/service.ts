@@ -4,7 +4,9 @@ import type { JsonObject } from '../api/patch/json-value.js';
 import { apiVersionOf, type RegistryFor } from '../api/resources/registry.js';
 import type { ApiResource } from '../api/resources/types.js';
 import type { Store } from '../store/store.js';
-import { ConflictError, NotFoundError } from '../store/errors.js';
+import { ConflictError, NotFoundError, ValueAllocatedError } from '../store/errors.js';
+import { takenValueErrors } from '../admission/allocators.js';
+import { invalidError } from '../admission/validation/index.js';
 import type { CollectionKey, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, Watch, WatchOptions } from '../store/types.js';
 import { runAdmission, type AdmissionAttributes, type AdmissionPlugin, type Requester } from './admission.js';
 import { generateJobSelector } from '../admission/defaults/batch.js';
@@ -55,6 +57,9 @@ export interface ObjectServiceOptions {
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 const PATCH_ATTEMPTS = 5;
+// A Service create whose allocated value another API replica took between
+// allocation and commit is admitted again this many times.
+const ALLOCATION_ATTEMPTS = 8;
 
 // Set on objects whose managedFields a server-side apply already wrote, so the
 // create/update that stores them does not record an Update on top.
@@ -131,6 +136,19 @@ export class ObjectService {
 
   async create(ref: ResourceRef, namespace: string, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
     await this.ensureBootstrapped(ref.cluster);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createOnce(ref, namespace, body, options);
+      } catch (err) {
+        // PostgreSQL found a cluster IP or node port taken (by another replica):
+        // allocate again. A value the client asked for is then refused by the
+        // allocator, which now sees the other Service, with upstream's wording.
+        if (!(err instanceof ValueAllocatedError) || attempt >= ALLOCATION_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async createOnce(ref: ResourceRef, namespace: string, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
     const { resource } = ref;
     const object = clone(body);
     object.apiVersion = apiVersionOf(resource.group, resource.version);
@@ -194,12 +212,17 @@ export class ObjectService {
     await runAdmission(this.admission, this.attributes('UPDATE', ref, subresource, namespace, name, object, current, options));
     const tracked = (body as Applied)[APPLIED] ? object : this.withManagedFields(ref, subresource, current, object, options);
     if (options.dryRun) return this.served(ref, { ...tracked, metadata: { ...current.metadata, ...tracked.metadata } });
-    const updated = await this.store.update(key, tracked, {
-      ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
-      hasStatusSubresource: resource.hasStatus,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    return this.served(ref, updated);
+    try {
+      const updated = await this.store.update(key, tracked, {
+        ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
+        hasStatusSubresource: resource.hasStatus,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return this.served(ref, updated);
+    } catch (err) {
+      if (!(err instanceof ValueAllocatedError)) throw err;
+      throw invalidError({ group: resource.group, kind: resource.kind }, name, takenValueErrors(tracked as unknown as JsonObject, err.range, err.value));
+    }
   }
 
   /**

@@ -173,3 +173,41 @@ export class TooLargeResourceVersionError extends StoreError {
     });
   }
 }
+
+/** Which allocation range a value belongs to (table service_allocations). */
+export type AllocationRange = 'clusterip' | 'nodeport';
+
+/**
+ * 422: a cluster IP or node port another Service already holds. PostgreSQL
+ * refuses the write (service_allocations' primary key), whichever API replica
+ * allocated the value. The object service normally re-runs allocation, which
+ * either picks another value or words upstream's exact error; this wording is
+ * the fallback.
+ */
+export class ValueAllocatedError extends StoreError {
+  override readonly name = 'ValueAllocatedError';
+  readonly reason = 'Invalid';
+  readonly code = 422;
+  constructor(
+    objectName: string,
+    readonly range: AllocationRange,
+    readonly value: string,
+  ) {
+    const field = range === 'clusterip' ? 'spec.clusterIPs' : 'spec.ports.nodePort';
+    const message = range === 'clusterip' ? `Invalid value: "${value}": provided IP is already allocated` : `Invalid value: ${value}: provided port is already allocated`;
+    super(`Service "${objectName}" is invalid: ${field}: ${message}`, { name: objectName, kind: 'Service', causes: [{ reason: 'FieldValueInvalid', message, field }] });
+  }
+}
+
+/** The ValueAllocatedError a PostgreSQL error stands for, if it is a service_allocations collision. */
+export function valueAllocatedError(err: unknown, objectName: string): ValueAllocatedError | undefined {
+  const e = err as { code?: unknown; constraint?: unknown; detail?: unknown };
+  if (e?.code !== '23505' || e.constraint !== 'service_allocations_pkey' || typeof e.detail !== 'string') return undefined;
+  try {
+    const detail = JSON.parse(e.detail) as { range?: unknown; value?: unknown };
+    if ((detail.range === 'clusterip' || detail.range === 'nodeport') && typeof detail.value === 'string') return new ValueAllocatedError(objectName, detail.range, detail.value);
+  } catch {
+    // A DETAIL not written by our trigger.
+  }
+  return undefined;
+}

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { Committer } from './committer.js';
 import { compactChangeLog, Compactor, type CompactionResult } from './compaction.js';
-import { AlreadyExistsError } from './errors.js';
+import { AlreadyExistsError, valueAllocatedError } from './errors.js';
 import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
 import { listObjects } from './list.js';
 import { missingNameError, type Outcome, type WriteOp } from './mutations.js';
@@ -195,6 +195,8 @@ export class Store {
 
   private write(op: WriteOp, signal: AbortSignal | undefined): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    return this.committer.submit(op, signal);
+    return this.committer.submit(op, signal).catch((err: unknown) => {
+      throw valueAllocatedError(err, op.key.name) ?? err;
+    });
   }
 }
