@@ -26,7 +26,7 @@ import { generateServingCertificate } from '../src/infra/pki.js';
 import { startLocalRedis } from '../src/infra/redis-server.js';
 import { createLogger } from '../src/log.js';
 import type { ObjectService, ResourceRef } from '../src/objects/service.js';
-import { ClusterScheduler } from '../src/scheduler/worker/cluster-scheduler.js';
+import { SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import type { KubeObject } from '../src/store/types.js';
 import { kubectl } from '../test/helpers/kubectl.js';
 
@@ -111,10 +111,10 @@ async function main(): Promise<void> {
     const { objects } = api;
     const refs = { pods: objects.resource(cluster, '', 'v1', 'pods'), nodes: objects.resource(cluster, '', 'v1', 'nodes'), deployments: objects.resource(cluster, 'apps', 'v1', 'deployments') };
     for (let i = 0; i < NODES; i++) await objects.create(refs.nodes, '', node(`node-${i}`), { requester: ADMIN });
-    const scheduler = new ClusterScheduler({ objects, cluster, log });
-    scheduler.start();
+    const scheduler = new SchedulerWorker({ objects, log, feed: { databaseUrl: postgres.url, redisUrl: redis.url, clusters: [cluster], resyncMs: 0, pollIntervalMs: 200 } });
     stops.push(() => scheduler.stop());
-    await scheduler.synced();
+    await scheduler.addCluster(cluster).synced();
+    await scheduler.start();
     const kubelet = simulatedKubelet(objects, refs.pods);
     stops.push(() => kubelet.stop());
     const manager = new ControllerManager({ objects, controllers, databaseUrl: postgres.url, redisUrl: redis.url, log, clusters: [cluster], resyncMs: 0, pollIntervalMs: 200 });

@@ -2,10 +2,12 @@
 //
 // Phase 1: pods bound per second with 1,000 and 10,000 pending pods on 100 and
 // 1,000 simulated nodes. Nodes and pods are written first; the clock starts
-// when the scheduler starts (its informers list everything) and stops when the
-// last pod is bound. Every bind goes through the same path as pods/binding
+// when the scheduler worker starts (its informers list everything, its
+// dispatcher's start-up resync puts every pending pod on the BullMQ queue it
+// consumes) and stops when the last pod is bound. Every bind goes through the same path as pods/binding
 // (fresh read, node fit check against the pods bound to the node, conditional
-// write, PodScheduled condition) plus a Scheduled event.
+// write, PodScheduled condition) under the per-node PostgreSQL advisory lock,
+// plus a Scheduled event.
 //
 // Phase 2: a 10,000-replica burst to Running. No Deployment/ReplicaSet
 // controller exists yet, so this creates the 10,000 pods the way a ReplicaSet
@@ -13,8 +15,8 @@
 // simulated kubelet (one watch on bound pods) writes phase Running for each.
 // The figure is creation start to the last pod Running.
 //
-// Starts its own embedded PostgreSQL (default durability: fsync on) in a
-// temporary directory and removes it at the end.
+// Starts its own embedded PostgreSQL (default durability: fsync on) and
+// redis-server in a temporary directory and removes them at the end.
 
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -25,7 +27,8 @@ import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { createLogger } from '../src/log.js';
 import { defaultAdmission } from '../src/objects/default-admission.js';
 import { ObjectService, type ResourceRef } from '../src/objects/service.js';
-import { ClusterScheduler } from '../src/scheduler/worker/cluster-scheduler.js';
+import { startLocalRedis } from '../src/infra/redis-server.js';
+import { SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import { Store, type KubeObject } from '../src/store/index.js';
 
 const log = createLogger(process.env.KUBEQL_LOG_LEVEL ?? 'warn');
@@ -89,28 +92,40 @@ async function setUp(objects: ObjectService, cluster: string, nodes: number): Pr
   return refs;
 }
 
-async function bindRate(objects: ObjectService, pods: number, nodes: number): Promise<{ seconds: number; rate: number; conflicts: number }> {
+interface Backends {
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+/** A scheduler worker as `kubeql scheduler` runs it, limited to one cluster with its own queue and cursor. */
+function schedulerFor(objects: ObjectService, backends: Backends, cluster: string): SchedulerWorker {
+  return new SchedulerWorker({ objects, log, parallelBinds: PARALLEL_BINDS, feed: { ...backends, prefix: `bench-${cluster}`, consumer: `bench-${cluster}`, clusters: [cluster], resyncMs: 0, pollIntervalMs: 200 } });
+}
+
+async function bindRate(objects: ObjectService, backends: Backends, pods: number, nodes: number): Promise<{ seconds: number; rate: number; conflicts: number }> {
   const cluster = `bench-${pods}-${nodes}-${Date.now().toString(36)}`;
   const refs = await setUp(objects, cluster, nodes);
   await inParallel(pods, (i) => objects.create(refs.pods, 'default', pod(`p-${i}`, `app-${i % 10}`), { requester: ADMIN }));
   const started = process.hrtime.bigint();
-  const scheduler = new ClusterScheduler({ objects, cluster, log, parallelBinds: PARALLEL_BINDS });
-  scheduler.start();
+  const worker = schedulerFor(objects, backends, cluster);
+  const scheduler = worker.addCluster(cluster);
+  await worker.start();
   try {
     await waitFor(() => scheduler.stats.bound >= pods, 600_000, `${pods} pods bound`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { seconds, rate: pods / seconds, conflicts: scheduler.stats.bindConflicts };
   } finally {
-    await scheduler.stop();
+    await worker.stop();
   }
 }
 
-async function burstToRunning(objects: ObjectService, replicas: number, nodes: number): Promise<{ created: number; bound: number; running: number }> {
+async function burstToRunning(objects: ObjectService, backends: Backends, replicas: number, nodes: number): Promise<{ created: number; bound: number; running: number }> {
   const cluster = `bench-burst-${Date.now().toString(36)}`;
   const refs = await setUp(objects, cluster, nodes);
-  const scheduler = new ClusterScheduler({ objects, cluster, log, parallelBinds: PARALLEL_BINDS });
-  scheduler.start();
+  const worker = schedulerFor(objects, backends, cluster);
+  const scheduler = worker.addCluster(cluster);
   await scheduler.synced();
+  await worker.start();
   // The simulated kubelet: every pod that gets a node is reported Running.
   const watch = await objects.watch(refs.pods, '', { resourceVersion: '0' });
   let running = 0;
@@ -146,17 +161,18 @@ async function burstToRunning(objects: ObjectService, replicas: number, nodes: n
   } finally {
     watch.close();
     await kubelet;
-    await scheduler.stop();
+    await worker.stop();
   }
 }
 
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-bench-scheduler-'));
   const postgres = await startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), log });
+  const redis = await startLocalRedis({ dir: undefined, log, say });
   let store: Store | undefined;
-  // Ctrl-C must not leave the benchmark's PostgreSQL running.
+  // Ctrl-C must not leave the benchmark's PostgreSQL or Redis running.
   const interrupted = (): void => {
-    void postgres.stop().finally(() => fs.rm(dir, { recursive: true, force: true }).finally(() => process.exit(130)));
+    void Promise.allSettled([postgres.stop(), redis.stop()]).finally(() => fs.rm(dir, { recursive: true, force: true }).finally(() => process.exit(130)));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -164,6 +180,7 @@ async function main(): Promise<void> {
     await migrate(postgres.url, log);
     store = new Store({ databaseUrl: postgres.url, log, poolSize: 20 });
     const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
+    const backends = { databaseUrl: postgres.url, redisUrl: redis.url };
     say(`scheduler benchmark: ${os.cpus().length} cores, node ${process.version}, embedded PostgreSQL (fsync on)`);
     say('');
     say('| pending pods | nodes | seconds | pods bound/s | bind conflicts |');
@@ -171,16 +188,17 @@ async function main(): Promise<void> {
     const only = process.env.BENCH_SCENARIOS?.split(',');
     for (const [pods, nodes] of SCENARIOS) {
       if (only && !only.includes(`${pods}x${nodes}`)) continue;
-      const r = await bindRate(objects, pods, nodes);
+      const r = await bindRate(objects, backends, pods, nodes);
       say(`| ${pods.toLocaleString('en')} | ${nodes.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${r.rate.toFixed(0)} | ${r.conflicts} |`);
     }
     if (process.env.BENCH_SKIP_BURST !== '1') {
       say('');
-      const r = await burstToRunning(objects, DEPLOYMENT_REPLICAS, 1_000);
+      const r = await burstToRunning(objects, backends, DEPLOYMENT_REPLICAS, 1_000);
       say(`${DEPLOYMENT_REPLICAS.toLocaleString('en')} replicas on 1,000 nodes: all created ${r.created.toFixed(1)} s, all bound ${r.bound.toFixed(1)} s, all Running ${r.running.toFixed(1)} s after the first create`);
     }
   } finally {
     await store?.close();
+    await redis.stop();
     await postgres.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,11 @@
 // `kubeql scheduler`: the process that binds pods to nodes, for every cluster
-// in the database (one snapshot and scheduling queue per cluster).
-import pg from 'pg';
+// with pending pods on its queue (one snapshot and scheduling queue per cluster).
 import { builtinRegistryFor } from '../src/api/resources/registry.js';
 import { checkPostgres, checkRedis } from '../src/infra/connect.js';
 import { defaultAdmission } from '../src/objects/default-admission.js';
 import { ObjectService } from '../src/objects/service.js';
 import { requireUrls, type ProcessContext } from '../src/process/main.js';
-import { clustersWithObjects, SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
+import { SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import { Store } from '../src/store/store.js';
 
 export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
@@ -16,10 +15,8 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const store = new Store({ databaseUrl, log: log.child({ component: 'store' }) });
   lifecycle.add('store', () => store.close());
   const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  lifecycle.add('cluster-discovery', () => pool.end());
-  const scheduler = new SchedulerWorker({ objects, log, listClusters: clustersWithObjects(async (sql) => (await pool.query<{ cluster: string }>(sql)).rows) });
-  scheduler.start();
+  const scheduler = new SchedulerWorker({ objects, log, feed: { databaseUrl, redisUrl, resyncMs: config.resyncMs } });
   lifecycle.add('scheduler', () => scheduler.stop());
+  await scheduler.start();
   log.info('scheduler started');
 }

@@ -2,7 +2,9 @@
 // subresource and the scheduler worker share. Optimistic: the write is
 // conditional on the pod version read, so a concurrent binder gets Conflict,
 // never a double bind. Before writing, the node's allocatable is re-checked
-// against the pods bound to it now (bind-check.ts), so scheduler replicas
+// against the pods bound to it now (bind-check.ts), with binds to one node
+// serialized (NodeBindLock: within a process by default, across processes
+// with the scheduler's PostgreSQL advisory lock), so scheduler replicas
 // working from different snapshots cannot overcommit a node.
 
 import { ApiError } from '../api/errors.js';
@@ -19,34 +21,52 @@ export interface BindResult {
   conditionWritten: boolean;
 }
 
+/**
+ * Serializes binds to one node: `fn` (check, then write and commit) runs
+ * while no other holder of the same lock binds to that node.
+ */
+export interface NodeBindLock {
+  run<T>(cluster: string, nodeName: string, fn: () => Promise<T>): Promise<T>;
+}
+
 export interface BindOptions extends WriteOptions {
   /** The pod's resourceVersion the caller decided on; a newer pod means Conflict. */
   resourceVersion?: string;
+  /** Across which binders a node's binds are serialized. @defaultValue this process (PROCESS_NODE_LOCK) */
+  nodeLock?: NodeBindLock;
 }
 
 function conflict(name: string, why: string): ApiError {
   return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": ${why}`, { name, kind: 'pods/binding' });
 }
 
-// Binds in this process to one node are serialized so the fit check and the
-// write cannot interleave between two binders sharing this ObjectService.
-const nodeLocks = new Map<string, Promise<unknown>>();
+/**
+ * Binds to one node through this lock run one at a time, in memory: enough
+ * for binders sharing one process (the pods/binding handler, one scheduler).
+ */
+export class InProcessNodeLock implements NodeBindLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
 
-async function withNodeLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = nodeLocks.get(key) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  const settled = run.catch(() => undefined);
-  nodeLocks.set(key, settled);
-  try {
-    return await run;
-  } finally {
-    if (nodeLocks.get(key) === settled) nodeLocks.delete(key);
+  async run<T>(cluster: string, nodeName: string, fn: () => Promise<T>): Promise<T> {
+    const key = `${cluster}\u0000${nodeName}`;
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.tails.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.tails.get(key) === settled) this.tails.delete(key);
+    }
   }
 }
 
+/** The lock of binders that name none: one per process. */
+export const PROCESS_NODE_LOCK: NodeBindLock = new InProcessNodeLock();
+
 /** Places pod `namespace/name` on `nodeName` and marks it PodScheduled=True. */
 export async function bindPod(objects: ObjectService, podsRef: ResourceRef, namespace: string, name: string, nodeName: string, options: BindOptions): Promise<BindResult> {
-  return withNodeLock(`${podsRef.cluster}\u0000${nodeName}`, async () => {
+  return (options.nodeLock ?? PROCESS_NODE_LOCK).run(podsRef.cluster, nodeName, async () => {
     // The three reads are independent: issue them together.
     const [pod, node, onNode] = await Promise.all([
       objects.get(podsRef, namespace, name, options.signal),

@@ -33,6 +33,20 @@ export interface ControllerRoute {
   owns?: ResourceRef[];
   /** Other resources and how their changes map to keys. */
   watches?: WatchedResource[];
+  /**
+   * Only objects of the `for` resource that match are enqueued, by changes
+   * and by the resync (for queues of a subset, e.g. the scheduler's pending
+   * pods). Both forms must say the same thing. @defaultValue every object
+   */
+  only?: ObjectFilter;
+}
+
+/** A subset of objects, as a predicate and as the same condition in SQL. */
+export interface ObjectFilter {
+  /** Whether the object (after the change; its last state for a delete) belongs to the subset. */
+  matches(object: KubeObject): boolean;
+  /** A boolean SQL condition on the objects table's `object` column; written by code, never from input. */
+  sqlWhere: string;
 }
 
 /** The group part of an ownerReference's apiVersion ('apps/v1' -> 'apps', 'v1' -> ''). */
@@ -92,7 +106,9 @@ export class ControllerRegistry {
     };
     const changed: ResourceRef = { group: change.group, resource: change.resource };
     for (const route of this.routes.values()) {
-      if (sameResource(route.for, changed)) add(route.name, { cluster: change.cluster, namespace: change.namespace, name: change.name });
+      if (sameResource(route.for, changed) && (route.only === undefined || route.only.matches(change.object))) {
+        add(route.name, { cluster: change.cluster, namespace: change.namespace, name: change.name });
+      }
       for (const owned of route.owns ?? []) {
         if (sameResource(owned, changed)) for (const key of ownerKeys(change, route.for)) add(route.name, key);
       }

@@ -25,6 +25,7 @@ export async function resyncObjects(db: pg.Pool | pg.PoolClient, registry: Contr
         `SELECT cluster, namespace, name FROM objects
          WHERE api_group = $1 AND resource = $2 AND (cluster, namespace, name) > ($3, $4, $5)
            AND ($6::text[] IS NULL OR cluster = ANY($6::text[]))
+           AND (${route.only?.sqlWhere ?? 'true'})
          ORDER BY cluster, namespace, name LIMIT ${PAGE}`,
         [route.for.group, route.for.resource, after.cluster, after.namespace, after.name, clusters ?? null],
       );

@@ -1,16 +1,17 @@
-// The scheduler of one cluster: informers keep the snapshot and the pending
-// pods current from the change log; one loop pops pods in priority order,
-// runs a cycle against the snapshot (no database read), assumes the pod on
-// the chosen node and binds it in the background through the same code as
-// the pods/binding subresource. A lost bind race (Conflict) forgets the
-// assumption; the pod is tried again only if the change log still shows it
-// pending.
+// The scheduler of one cluster: informers keep the snapshot current from the
+// change log; pods to place arrive as keys from the scheduler's BullMQ queue
+// (pending-pod-feed.ts) and wait in an in-memory priority queue. One loop pops
+// pods in priority order, runs a cycle against the snapshot (no database
+// read), assumes the pod on the chosen node and binds it in the background
+// through the same code as the pods/binding subresource. A lost bind race
+// (Conflict) forgets the assumption; the pod is tried again only if the change
+// log still shows it pending.
 
 import type { Logger } from '../../log.js';
 import type { Requester } from '../../objects/admission.js';
-import { bindPod } from '../../objects/binding.js';
+import { bindPod, type NodeBindLock } from '../../objects/binding.js';
 import type { ObjectService, ResourceRef } from '../../objects/service.js';
-import { ConflictError } from '../../store/errors.js';
+import { ConflictError, NotFoundError } from '../../store/errors.js';
 import type { KubeObject } from '../../store/types.js';
 import type { Node, Pod } from '../../kube/types.js';
 import { ApiError } from '../../api/errors.js';
@@ -50,6 +51,8 @@ export interface ClusterSchedulerOptions {
   parallelReports?: number;
   /** Housekeeping period: stale unschedulable pods, expired assumptions. @defaultValue 10000 */
   housekeepingMs?: number;
+  /** Serializes binds per node; several processes need a shared one (PgNodeBindLock). @defaultValue this process only */
+  bindLock?: NodeBindLock;
 }
 
 export interface ClusterSchedulerStats {
@@ -83,6 +86,7 @@ export class ClusterScheduler {
   private readonly pending = new Map<string, Pod>();
   private readonly binding = new Set<string>();
   private readonly housekeepingMs: number;
+  private readonly bindLock: NodeBindLock | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
@@ -103,6 +107,7 @@ export class ClusterScheduler {
     this.binds = new Limiter(options.parallelBinds ?? 64);
     this.reports = new Limiter(options.parallelReports ?? 16);
     this.housekeepingMs = options.housekeepingMs ?? 10_000;
+    this.bindLock = options.bindLock;
   }
 
   get queueSizes(): { active: number; backoff: number; unschedulable: number } {
@@ -125,6 +130,37 @@ export class ClusterScheduler {
   /** Resolves when both informers have their first list. */
   async synced(): Promise<void> {
     await Promise.all([this.nodes.synced, this.pods.synced]);
+  }
+
+  /**
+   * A job from the scheduler's queue: the pod may need scheduling. Its state
+   * comes from the informer when the informer has seen it pending, else from
+   * the store (the informer may lag behind the dispatcher); a pod that needs
+   * scheduling joins the priority queue unless it waits there already.
+   */
+  async podMayNeedScheduling(namespace: string, name: string): Promise<void> {
+    await this.synced();
+    if (this.stopped) return;
+    const key = `${namespace}/${name}`;
+    let pod = this.pending.get(key);
+    if (pod === undefined) {
+      const cached = this.pods.get(key) as unknown as Pod | undefined;
+      // A bound pod never becomes pending again: nothing to read.
+      if (cached?.spec?.nodeName) return;
+      try {
+        pod = (await this.objects.get(this.podsRef, namespace, name)) as unknown as Pod;
+      } catch (err) {
+        if (err instanceof NotFoundError) return;
+        throw err;
+      }
+      if (this.stopped || !needsScheduling(pod, this.schedulerName)) return;
+      // The informer may have caught up (or seen it go) while we read.
+      const seen = this.pods.get(key) as unknown as Pod | undefined;
+      if (seen !== undefined && !needsScheduling(seen, this.schedulerName) && Number(seen.metadata.resourceVersion) >= Number(pod.metadata.resourceVersion)) return;
+      if (!this.pending.has(key)) this.pending.set(key, pod);
+    }
+    if (this.binding.has(key)) return;
+    this.queue.add(key, pod.spec?.priority ?? 0);
   }
 
   /** Stops taking pods, lets binds and reports in flight finish, stops the watches. */
@@ -174,7 +210,7 @@ export class ClusterScheduler {
   private async bind(popped: { key: string; priority: number; enqueuedAt: number; sequence: number }, pod: Pod, nodeName: string): Promise<void> {
     const uidKey = podKey(pod);
     try {
-      await bindPod(this.objects, this.podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', nodeName, { requester: SCHEDULER_REQUESTER });
+      await bindPod(this.objects, this.podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', nodeName, { requester: SCHEDULER_REQUESTER, ...(this.bindLock ? { nodeLock: this.bindLock } : {}) });
       this.snapshot.finishBinding(uidKey);
       this.stats.bound++;
       this.binding.delete(popped.key);
@@ -187,7 +223,9 @@ export class ClusterScheduler {
       // The room the assumption held is free again.
       this.queue.onClusterEvent({ resource: 'AssignedPod', action: 'Delete' });
       const lostRace = err instanceof ConflictError || (err instanceof ApiError && err.code === 409);
+      if (err instanceof NotFoundError) this.pending.delete(popped.key);
       if (lostRace) this.stats.bindConflicts++;
+      else if (err instanceof NotFoundError) this.log.debug({ pod: popped.key }, 'pod deleted before its binding');
       else {
         this.stats.errors++;
         this.log.warn({ err, pod: popped.key, node: nodeName }, 'binding failed');
@@ -250,12 +288,12 @@ export class ClusterScheduler {
     const key = objectCacheKey(object);
     if (needsScheduling(pod, this.schedulerName)) {
       this.pending.set(key, pod);
-      if (this.binding.has(key)) return;
-      const priority = pod.spec?.priority ?? 0;
-      // Our own status writes change only status; a spec or label change deserves a new try.
+      // Pods join the queue through jobs (podMayNeedScheduling); the informer
+      // only gives a queued pod another try when its spec or labels changed
+      // (our own status writes change neither).
+      if (this.binding.has(key) || !this.queue.has(key)) return;
       const changed = previous !== undefined && (previous.metadata.generation !== object.metadata.generation || JSON.stringify(previous.metadata.labels ?? {}) !== JSON.stringify(object.metadata.labels ?? {}));
-      if (changed) this.queue.podChanged(key, priority);
-      else this.queue.add(key, priority);
+      if (changed) this.queue.podChanged(key, pod.spec?.priority ?? 0);
       return;
     }
     if (this.pending.delete(key)) {

@@ -3,18 +3,16 @@
 // the way a node agent would (no node agent exists yet).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { silentLogger } from '../../../src/log.js';
-import { ClusterScheduler } from '../../../src/scheduler/worker/cluster-scheduler.js';
 import { startTestApi, type TestApi } from '../../helpers/api.js';
 import { kubectl, kubectlPath } from '../../helpers/kubectl.js';
-import { ADMIN, eventually, nodeObject, type NodeSpecOptions } from '../worker/helpers.js';
+import { ADMIN, eventually, nodeObject, startTestScheduler, type NodeSpecOptions, type TestScheduler } from '../worker/helpers.js';
 
 const skip = kubectlPath() === undefined ? 'kubectl is not on PATH' : false;
 if (skip) process.stdout.write(`# skipping scheduler e2e tests: ${skip}\n`);
 
 interface Env {
   t: TestApi;
-  scheduler: ClusterScheduler;
+  scheduler: TestScheduler;
 }
 
 const envs: Env[] = [];
@@ -30,9 +28,7 @@ async function cluster(nodes: [string, NodeSpecOptions][]): Promise<Env> {
   const t = await startTestApi();
   const ref = t.api.objects.resource(t.cluster, '', 'v1', 'nodes');
   for (const [name, o] of nodes) await t.api.objects.create(ref, '', nodeObject(name, o), { requester: ADMIN });
-  const scheduler = new ClusterScheduler({ objects: t.api.objects, cluster: t.cluster, log: silentLogger() });
-  scheduler.start();
-  await scheduler.synced();
+  const scheduler = await startTestScheduler(t.api.objects, t.cluster);
   const env = { t, scheduler };
   envs.push(env);
   return env;
@@ -71,7 +67,7 @@ describe('scheduling with kubectl', { skip }, () => {
   it('kubectl taint keeps new pods off a node unless they tolerate it', async () => {
     const env = await cluster([['n1', {}], ['n2', {}]]);
     await k(env, ['taint', 'nodes', 'n1', 'dedicated=db:NoSchedule']);
-    await eventually(async () => (env.scheduler.snapshot.nodeInfo('n1')?.taints.length === 1 ? true : undefined), 5000, 'the taint in the snapshot');
+    await eventually(async () => (env.scheduler.scheduler.snapshot.nodeInfo('n1')?.taints.length === 1 ? true : undefined), 5000, 'the taint in the snapshot');
     await k(env, ['apply', '-f', '-'], [1, 2, 3, 4].map((i) => podYaml(`plain-${i}`, '')).join(''));
     const tolerating = '  tolerations: [{ key: dedicated, operator: Equal, value: db, effect: NoSchedule }]\n  nodeSelector: { kubernetes.io/hostname: n1 }';
     await k(env, ['apply', '-f', '-'], podYaml('tolerant', tolerating));

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../../src/api/errors.js';
-import { bindPod } from '../../../src/objects/binding.js';
+import { silentLogger } from '../../../src/log.js';
+import { bindPod, type NodeBindLock } from '../../../src/objects/binding.js';
+import { PgNodeBindLock } from '../../../src/scheduler/node-bind-lock.js';
 import type { ObjectService } from '../../../src/objects/service.js';
-import { uniqueClusterName } from '../../helpers/env.js';
+import { testDatabaseUrl, uniqueClusterName } from '../../helpers/env.js';
 import { ADMIN, nodeNameOf, nodeObject, openObjects, podObject, podScheduled, refs } from './helpers.js';
 
 let objects: ObjectService;
@@ -54,6 +56,31 @@ describe('binding a pod (pods/binding and the scheduler)', () => {
     for (let i = 0; i < 6; i++) await objects.create(r.pods, 'default', podObject(`p${i}`, { cpu: '1' }), { requester: ADMIN });
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => bindPod(objects, r.pods, 'default', `p${i}`, 'n1', { requester: ADMIN })));
     assert.equal(results.filter((x) => x.status === 'fulfilled').length, 3);
+  });
+
+  it('concurrent bindings from two processes to one node admit only what fits (per-node advisory lock)', async () => {
+    // Two object services and two lock pools: two scheduler processes' views.
+    const other = openObjects();
+    const locks: [NodeBindLock & { close(): Promise<void> }, NodeBindLock & { close(): Promise<void> }] = [
+      new PgNodeBindLock({ databaseUrl: testDatabaseUrl(), log: silentLogger() }),
+      new PgNodeBindLock({ databaseUrl: testDatabaseUrl(), log: silentLogger() }),
+    ];
+    try {
+      for (let round = 0; round < 3; round++) {
+        const r = refs(objects, uniqueClusterName('bind'));
+        await objects.create(r.nodes, '', nodeObject('n1', { cpu: '3' }), { requester: ADMIN });
+        await Promise.all(Array.from({ length: 12 }, (_, i) => objects.create(r.pods, 'default', podObject(`p${i}`, { cpu: '1' }), { requester: ADMIN })));
+        const results = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) => bindPod(i % 2 === 0 ? objects : other, r.pods, 'default', `p${i}`, 'n1', { requester: ADMIN, nodeLock: locks[i % 2] as NodeBindLock })),
+        );
+        assert.equal(results.filter((x) => x.status === 'fulfilled').length, 3, `round ${round}`);
+        const bound = (await objects.list(r.pods, 'default')).items.filter((p) => nodeNameOf(p) === 'n1');
+        assert.equal(bound.length, 3, `round ${round}: pods on n1`);
+      }
+    } finally {
+      await Promise.all(locks.map((l) => l.close()));
+      await other.store.close();
+    }
   });
 
   it('accepts a node that has not registered yet, as the API server does', async () => {

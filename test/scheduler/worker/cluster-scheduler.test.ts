@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { silentLogger } from '../../../src/log.js';
 import type { ObjectService } from '../../../src/objects/service.js';
-import { ClusterScheduler } from '../../../src/scheduler/worker/cluster-scheduler.js';
+import type { ClusterScheduler } from '../../../src/scheduler/worker/cluster-scheduler.js';
 import { uniqueClusterName } from '../../helpers/env.js';
-import { ADMIN, eventually, nodeNameOf, nodeObject, openObjects, podObject, podScheduled, refs } from './helpers.js';
+import { ADMIN, eventually, nodeNameOf, nodeObject, openObjects, podObject, podScheduled, refs, startTestScheduler, type TestScheduler } from './helpers.js';
 
 let objects: ObjectService;
-const running: ClusterScheduler[] = [];
+const running: TestScheduler[] = [];
 
 before(() => {
   objects = openObjects();
@@ -17,11 +16,10 @@ after(async () => {
   await objects.store.close();
 });
 
-function startScheduler(cluster: string, extra: { parallelBinds?: number } = {}): ClusterScheduler {
-  const s = new ClusterScheduler({ objects, cluster, log: silentLogger(), ...extra });
+async function startScheduler(cluster: string, extra: { parallelBinds?: number } = {}): Promise<ClusterScheduler> {
+  const s = await startTestScheduler(objects, cluster, extra);
   running.push(s);
-  s.start();
-  return s;
+  return s.scheduler;
 }
 
 describe('cluster scheduler', () => {
@@ -30,7 +28,7 @@ describe('cluster scheduler', () => {
     const r = refs(objects, cluster);
     await objects.create(r.nodes, '', nodeObject('small', { cpu: '1' }), { requester: ADMIN });
     await objects.create(r.nodes, '', nodeObject('big', { cpu: '8' }), { requester: ADMIN });
-    startScheduler(cluster);
+    await startScheduler(cluster);
     await objects.create(r.pods, 'default', podObject('web', { cpu: '2' }), { requester: ADMIN });
     const bound = await eventually(async () => {
       const p = await objects.get(r.pods, 'default', 'web');
@@ -51,7 +49,7 @@ describe('cluster scheduler', () => {
     await objects.create(r.nodes, '', nodeObject('tainted', { cpu: '8', taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }), { requester: ADMIN });
     await objects.create(r.nodes, '', nodeObject('a', { cpu: '1' }), { requester: ADMIN });
     await objects.create(r.nodes, '', nodeObject('b', { cpu: '1' }), { requester: ADMIN });
-    startScheduler(cluster);
+    await startScheduler(cluster);
     await objects.create(r.pods, 'default', podObject('big', { cpu: '2' }), { requester: ADMIN });
     const pending = await eventually(async () => {
       const p = await objects.get(r.pods, 'default', 'big');
@@ -80,7 +78,7 @@ describe('cluster scheduler', () => {
     const cluster = uniqueClusterName('sched');
     const r = refs(objects, cluster);
     await objects.create(r.nodes, '', nodeObject('only', { cpu: '2' }), { requester: ADMIN });
-    startScheduler(cluster);
+    await startScheduler(cluster);
     await objects.create(r.pods, 'default', podObject('first', { cpu: '2' }), { requester: ADMIN });
     await eventually(async () => nodeNameOf(await objects.get(r.pods, 'default', 'first')), 5000, 'first bound');
     await objects.create(r.pods, 'default', podObject('second', { cpu: '2' }), { requester: ADMIN });
@@ -92,7 +90,7 @@ describe('cluster scheduler', () => {
   it('schedules higher priority first, then first come first served', async () => {
     const cluster = uniqueClusterName('sched');
     const r = refs(objects, cluster);
-    const s = startScheduler(cluster, { parallelBinds: 1 });
+    const s = await startScheduler(cluster, { parallelBinds: 1 });
     await s.synced();
     // No nodes yet: every pod waits; then one node with room for exactly two pods.
     // Priority comes from PriorityClasses, as the Priority admission plugin requires.
@@ -113,37 +111,38 @@ describe('cluster scheduler', () => {
     assert.deepEqual(bound.sort(), ['high', 'mid']);
   });
 
-  it('two schedulers of one cluster never overcommit a node', async () => {
+  it('two scheduler replicas with their own connections bind exactly the room of each node and explain the rest', async () => {
     const cluster = uniqueClusterName('sched');
     const r = refs(objects, cluster);
-    await objects.create(r.nodes, '', nodeObject('n1', { cpu: '3' }), { requester: ADMIN });
-    await objects.create(r.nodes, '', nodeObject('n2', { cpu: '3' }), { requester: ADMIN });
-    // A second ObjectService is a second process's view (own store connection and watch).
+    const NODES = 4;
+    const ROOM = 3; // 1-cpu pods per 3-cpu node
+    for (let n = 0; n < NODES; n++) await objects.create(r.nodes, '', nodeObject(`n${n}`, { cpu: String(ROOM) }), { requester: ADMIN });
+    // A second ObjectService is a second process's view (own store pool, watch and bind-lock pool).
     const other = openObjects();
+    const a = await startTestScheduler(objects, cluster);
+    const b = await startTestScheduler(other, cluster, { replicaOf: a.feed });
     try {
-      const a = startScheduler(cluster);
-      const b = new ClusterScheduler({ objects: other, cluster, log: silentLogger() });
-      b.start();
-      try {
-        await Promise.all([a.synced(), b.synced()]);
-        await Promise.all(Array.from({ length: 10 }, (_, i) => objects.create(r.pods, 'default', podObject(`p${i}`, { cpu: '1' }), { requester: ADMIN })));
-        await eventually(async () => {
-          const pods = (await objects.list(r.pods, 'default')).items;
-          const bound = pods.filter((p) => nodeNameOf(p)).length;
-          const waiting = pods.filter((p) => podScheduled(p)?.reason === 'Unschedulable').length;
-          return bound === 6 && waiting === 4 ? true : undefined;
-        }, 10_000, '6 bound and 4 unschedulable');
-        const pods = (await objects.list(r.pods, 'default')).items;
-        const perNode = new Map<string, number>();
-        for (const p of pods) {
-          const n = nodeNameOf(p);
-          if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
-        }
-        assert.deepEqual(Object.fromEntries([...perNode].sort()), { n1: 3, n2: 3 });
-      } finally {
-        await b.stop();
+      const total = 3 * NODES * ROOM;
+      await Promise.all(Array.from({ length: total }, (_, i) => objects.create(r.pods, 'default', podObject(`p${i}`, { cpu: '1' }), { requester: ADMIN })));
+      const pods = await eventually(async () => {
+        const items = (await objects.list(r.pods, 'default')).items;
+        const bound = items.filter((p) => nodeNameOf(p)).length;
+        const waiting = items.filter((p) => podScheduled(p)?.reason === 'Unschedulable').length;
+        return bound + waiting === total && bound >= NODES * ROOM ? items : undefined;
+      }, 30_000, 'every pod bound or unschedulable');
+      const perNode = new Map<string, number>();
+      for (const p of pods) {
+        const n = nodeNameOf(p);
+        if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
       }
+      assert.deepEqual(Object.fromEntries([...perNode].sort()), Object.fromEntries(Array.from({ length: NODES }, (_, n) => [`n${n}`, ROOM])));
+      for (const p of pods.filter((p) => !nodeNameOf(p))) {
+        assert.match(podScheduled(p)?.message ?? '', new RegExp(`^0/${NODES} nodes are available: ${NODES} Insufficient cpu\\.`), p.metadata.name);
+      }
+      // Both replicas took part: the queue split the pods between them.
+      assert.ok(a.scheduler.stats.bound + a.scheduler.stats.unschedulable > 0 && b.scheduler.stats.bound + b.scheduler.stats.unschedulable > 0, 'both replicas scheduled pods');
     } finally {
+      await Promise.all([a.stop(), b.stop()]);
       await other.store.close();
     }
   });

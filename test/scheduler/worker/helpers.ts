@@ -6,7 +6,11 @@ import { defaultAdmission } from '../../../src/objects/default-admission.js';
 import { ObjectService, type ResourceRef } from '../../../src/objects/service.js';
 import { Store } from '../../../src/store/index.js';
 import type { KubeObject } from '../../../src/store/types.js';
-import { testDatabaseUrl } from '../../helpers/env.js';
+import { randomBytes } from 'node:crypto';
+import { silentLogger } from '../../../src/log.js';
+import type { ClusterScheduler, ClusterSchedulerOptions } from '../../../src/scheduler/worker/cluster-scheduler.js';
+import { SchedulerWorker } from '../../../src/scheduler/worker/scheduler-worker.js';
+import { testDatabaseUrl, testRedisUrl } from '../../helpers/env.js';
 
 export const ADMIN = { username: 'test-admin', groups: ['system:masters'] } as const;
 
@@ -72,4 +76,39 @@ export const nodeNameOf = (pod: KubeObject): string | undefined => (pod.spec as 
 
 export function podScheduled(pod: KubeObject): { status?: string; reason?: string; message?: string } | undefined {
   return ((pod.status as { conditions?: { type: string; status?: string; reason?: string; message?: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'PodScheduled');
+}
+
+export interface TestScheduler {
+  worker: SchedulerWorker;
+  /** The cluster's scheduler inside the worker (stats, queue sizes). */
+  scheduler: ClusterScheduler;
+  /** The worker's queue prefix and dispatcher cursor: a second worker given these is another replica of it. */
+  feed: { prefix: string; consumer: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * A scheduler worker fed the way `kubeql scheduler` is (dispatcher ->
+ * BullMQ queue -> worker), limited to one cluster, with its queue under a
+ * private Redis prefix and its own dispatcher cursor unless `replicaOf`
+ * gives another worker's (then the two share queue and cursor, as replicas).
+ */
+export async function startTestScheduler(
+  objects: ObjectService,
+  cluster: string,
+  extra: Partial<Omit<ClusterSchedulerOptions, 'cluster' | 'objects' | 'log'>> & { replicaOf?: TestScheduler['feed'] } = {},
+): Promise<TestScheduler> {
+  const { replicaOf, ...options } = extra;
+  const id = randomBytes(4).toString('hex');
+  const feed = replicaOf ?? { prefix: `kq-sched-${id}`, consumer: `sched-${id}` };
+  const worker = new SchedulerWorker({
+    objects,
+    log: silentLogger(),
+    ...options,
+    feed: { databaseUrl: testDatabaseUrl(), redisUrl: testRedisUrl(), ...feed, clusters: [cluster], pollIntervalMs: 100, resyncMs: 0 },
+  });
+  const scheduler = worker.addCluster(cluster);
+  await scheduler.synced();
+  await worker.start();
+  return { worker, scheduler, feed, stop: () => worker.stop() };
 }
