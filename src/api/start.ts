@@ -8,6 +8,7 @@ import { createGraphqlSchema } from './graphql/schema.js';
 import { registerDiscovery } from './discovery/register.js';
 import { registerHealth } from './health.js';
 import { registerRest } from './rest/handlers.js';
+import { podStreamUpgrade } from './rest/pod-proxy/index.js';
 import { registerLeaseRenewals } from './rest/lease-renewals.js';
 import { registerPodStatusBatch } from './rest/pod-status-batch.js';
 import { builtinRegistryFor } from './resources/registry.js';
@@ -65,6 +66,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   registerLeaseRenewals(router, objects);
   registerPodStatusBatch(router, objects);
   registerRest(router, objects, { prisma });
+  const removePodStreams = server.onUpgrade(podStreamUpgrade({ authenticator, objects, log }));
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (listener) => server.onUpgrade(listener), authenticator, log, development: options.development ?? true, objects });
   let port: number;
   try {
@@ -84,6 +86,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     store,
     objects,
     async stop() {
+      removePodStreams();
       await server.close();
       await graphql.stop();
       await store.close();

@@ -44,11 +44,19 @@ export interface NodeAgentOptions {
   timings?: Partial<SimulatedTimings>;
   /** Events per second (kubelet's eventRecordQPS). @defaultValue 50 */
   eventQps?: number;
+  /**
+   * Pod status changes waiting to be written above which events are dropped,
+   * so that under overload the API's write capacity goes to pod status first.
+   * @defaultValue 100
+   */
+  eventBacklogLimit?: number;
   /** Delay before a watch is re-opened after it failed. @defaultValue 1000 */
   rewatchDelayMs?: number;
   /** Asks the server to end each pod watch after this long (it is resumed from the last resourceVersion). @defaultValue the server's */
   watchTimeoutSeconds?: number;
   clock?: Clock;
+  /** Port the agent's kubelet API listens on, published in each Node's daemonEndpoints. @defaultValue 10250 */
+  kubeletPort?: number;
 }
 
 interface NodeState extends NodeIdentity {
@@ -131,6 +139,7 @@ export class NodeAgent implements RuntimeListener {
   private readonly imageFlush = new Map<string, unknown>();
   private readonly bootId = crypto.randomUUID();
   private readonly since: string;
+  private readonly kubeletPort: number | undefined;
   private leaseTimer: unknown;
   private watch: WatchHandle | undefined;
   private watchLoop: Promise<void> | undefined;
@@ -148,6 +157,8 @@ export class NodeAgent implements RuntimeListener {
   relists = 0;
   /** When each pod was first seen Running (ms), for the benchmark. */
   onPodRunning: ((key: string) => void) | undefined;
+  /** When the agent first learns of a pod bound to one of its nodes, for the benchmark. */
+  onPodBound: ((key: string) => void) | undefined;
 
   constructor(options: NodeAgentOptions) {
     this.client = options.client;
@@ -155,6 +166,7 @@ export class NodeAgent implements RuntimeListener {
     this.clock = options.clock ?? systemClock;
     this.nodeCount = options.nodes ?? 3;
     this.namePrefix = options.namePrefix ?? 'kubeql-node';
+    this.kubeletPort = options.kubeletPort;
     this.clusterCidr = parseCidr(options.clusterCidr ?? '10.244.0.0/16');
     this.nodeMask = options.nodeCidrMaskSize ?? 24;
     this.nodeAddresses = parseCidr(options.nodeAddressCidr ?? '172.20.0.0/16');
@@ -167,7 +179,13 @@ export class NodeAgent implements RuntimeListener {
     this.rewatchDelayMs = options.rewatchDelayMs ?? 1000;
     this.watchQuery = options.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(options.watchTimeoutSeconds) };
     this.since = rfc3339(this.clock.now());
-    this.events = new EventRecorder({ client: this.client, log: this.log, ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}) });
+    const eventBacklogLimit = options.eventBacklogLimit ?? 100;
+    this.events = new EventRecorder({
+      client: this.client,
+      log: this.log,
+      ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}),
+      overloaded: () => this.dirtyPods.size > eventBacklogLimit,
+    });
     this.runtime = new SimulatedRuntime({ listener: this, clock: this.clock, ...(options.timings ? { timings: options.timings } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) });
     if (subnetCount(this.clusterCidr, this.nodeMask) < this.nodeCount) {
       throw new Error(`cluster CIDR ${formatCidr(this.clusterCidr)} holds only ${subnetCount(this.clusterCidr, this.nodeMask)} /${this.nodeMask} podCIDRs, not ${this.nodeCount}`);
@@ -266,6 +284,7 @@ export class NodeAgent implements RuntimeListener {
       since: this.since,
       now: rfc3339(this.clock.now()),
       bootId: this.bootId,
+      ...(this.kubeletPort !== undefined ? { kubeletPort: this.kubeletPort } : {}),
     });
     await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status });
   }
@@ -426,6 +445,7 @@ export class NodeAgent implements RuntimeListener {
       }
       state = { pod, node, ipIndex, inFlight: false, lastWritten: undefined, stopped: false };
       this.pods.set(key, state);
+      this.onPodBound?.(key);
       this.runtime.createPod(pod, { node: node.name, podIP: hostAddress(node.cidr, ipIndex) ?? '', hostIP: node.internalIP });
     } else {
       state.pod = pod;
@@ -621,5 +641,10 @@ export class NodeAgent implements RuntimeListener {
   /** Pods this agent is running, for tests and the benchmark. */
   get podCount(): number {
     return this.pods.size;
+  }
+
+  /** Events recorded and dropped (rate limit or status backlog), for the benchmark. */
+  get eventCounts(): { sent: number; dropped: number; droppedOverloaded: number } {
+    return { sent: this.events.sent, dropped: this.events.dropped, droppedOverloaded: this.events.droppedOverloaded };
   }
 }

@@ -47,6 +47,8 @@ export interface NodeStatusInput {
   since: string;
   now: string;
   bootId: string;
+  /** Port of the agent's kubelet API (status.daemonEndpoints.kubeletEndpoint.Port). @defaultValue 10250 */
+  kubeletPort?: number;
 }
 
 export function nodeStatus(input: NodeStatusInput): Record<string, unknown> {
@@ -59,7 +61,7 @@ export function nodeStatus(input: NodeStatusInput): Record<string, unknown> {
       { type: 'InternalIP', address: input.node.internalIP },
       { type: 'Hostname', address: input.node.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: input.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: stableUuid(`machine/${input.node.name}`).replaceAll('-', ''),
       systemUUID: stableUuid(`system/${input.node.name}`),
