@@ -12,7 +12,7 @@ const deployment = (replicas: number, maxSurge = 0, maxUnavailable = 0): Deploym
 
 /** A ReplicaSet sized by a Deployment of `desired` replicas and `surge` maxSurge (its annotations), all available. */
 function rs(name: string, replicas: number, created: number, desired: number | undefined, surge = 0, available = replicas): ReplicaSetView {
-  const annotations = desired === undefined ? {} : { [DESIRED_REPLICAS]: String(desired), [MAX_REPLICAS]: String(desired + surge) };
+  const annotations: Record<string, string> = desired === undefined ? {} : { [DESIRED_REPLICAS]: String(desired), [MAX_REPLICAS]: String(desired + surge) };
   return { object: { metadata: { name, annotations }, status: { availableReplicas: available } }, name, replicas, statusReplicas: replicas, available, ready: available, revision: 1, created };
 }
 
