@@ -44,12 +44,6 @@ export interface NodeAgentOptions {
   timings?: Partial<SimulatedTimings>;
   /** Events per second (kubelet's eventRecordQPS). @defaultValue 50 */
   eventQps?: number;
-  /**
-   * Pod status changes waiting to be written above which events are dropped,
-   * so that under overload the API's write capacity goes to pod status first.
-   * @defaultValue 100
-   */
-  eventBacklogLimit?: number;
   /** Delay before a watch is re-opened after it failed. @defaultValue 1000 */
   rewatchDelayMs?: number;
   /** Asks the server to end each pod watch after this long (it is resumed from the last resourceVersion). @defaultValue the server's */
@@ -157,8 +151,6 @@ export class NodeAgent implements RuntimeListener {
   relists = 0;
   /** When each pod was first seen Running (ms), for the benchmark. */
   onPodRunning: ((key: string) => void) | undefined;
-  /** When the agent first learns of a pod bound to one of its nodes, for the benchmark. */
-  onPodBound: ((key: string) => void) | undefined;
 
   constructor(options: NodeAgentOptions) {
     this.client = options.client;
@@ -179,13 +171,7 @@ export class NodeAgent implements RuntimeListener {
     this.rewatchDelayMs = options.rewatchDelayMs ?? 1000;
     this.watchQuery = options.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(options.watchTimeoutSeconds) };
     this.since = rfc3339(this.clock.now());
-    const eventBacklogLimit = options.eventBacklogLimit ?? 100;
-    this.events = new EventRecorder({
-      client: this.client,
-      log: this.log,
-      ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}),
-      overloaded: () => this.dirtyPods.size > eventBacklogLimit,
-    });
+    this.events = new EventRecorder({ client: this.client, log: this.log, ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}) });
     this.runtime = new SimulatedRuntime({ listener: this, clock: this.clock, ...(options.timings ? { timings: options.timings } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) });
     if (subnetCount(this.clusterCidr, this.nodeMask) < this.nodeCount) {
       throw new Error(`cluster CIDR ${formatCidr(this.clusterCidr)} holds only ${subnetCount(this.clusterCidr, this.nodeMask)} /${this.nodeMask} podCIDRs, not ${this.nodeCount}`);
@@ -445,7 +431,6 @@ export class NodeAgent implements RuntimeListener {
       }
       state = { pod, node, ipIndex, inFlight: false, lastWritten: undefined, stopped: false };
       this.pods.set(key, state);
-      this.onPodBound?.(key);
       this.runtime.createPod(pod, { node: node.name, podIP: hostAddress(node.cidr, ipIndex) ?? '', hostIP: node.internalIP });
     } else {
       state.pod = pod;
@@ -641,10 +626,5 @@ export class NodeAgent implements RuntimeListener {
   /** Pods this agent is running, for tests and the benchmark. */
   get podCount(): number {
     return this.pods.size;
-  }
-
-  /** Events recorded and dropped (rate limit or status backlog), for the benchmark. */
-  get eventCounts(): { sent: number; dropped: number; droppedOverloaded: number } {
-    return { sent: this.events.sent, dropped: this.events.dropped, droppedOverloaded: this.events.droppedOverloaded };
   }
 }
