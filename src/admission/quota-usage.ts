@@ -3,7 +3,7 @@
 // Usage is a map from quota resource names (`pods`, `requests.cpu`,
 // `count/deployments.apps`, ...) to quantities.
 
-import { addQuantities, compareQuantities, formatQuantity, parseQuantityJson, QuantityParseError, quantityFromUnits, type Quantity } from '../kube/quantity.js';
+import { addQuantities, compareQuantities, formatQuantity, isZeroQuantity, parseQuantityJson, QuantityParseError, quantityFromUnits, subtractQuantities, type Quantity } from '../kube/quantity.js';
 import { podLimits, podRequests } from '../kube/resources.js';
 import type { Pod } from '../kube/types.js';
 import type { Store } from '../store/store.js';
@@ -115,6 +115,21 @@ export function addUsage(total: Usage, more: Usage): void {
     const have = total.get(name);
     total.set(name, have === undefined ? q : addQuantities(have, q));
   }
+}
+
+/**
+ * What an update adds: each amount's increase over the old object's, with
+ * decreases and unchanged amounts left out (quota.SubtractWithNonNegativeResult,
+ * then RemoveZeros), so an update is only ever refused for what it grows.
+ */
+export function usageIncrease(next: Usage, previous: Usage): Usage {
+  const out: Usage = new Map();
+  for (const [name, q] of next) {
+    const before = previous.get(name);
+    const grown = before === undefined ? q : subtractQuantities(q, before);
+    if (compareQuantities(grown, quantityFromUnits(0)) > 0 && !isZeroQuantity(grown)) out.set(name, grown);
+  }
+  return out;
 }
 
 /** A ResourceList (`{ pods: "2" }`) as quantities; unparsable entries are left out. */

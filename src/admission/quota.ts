@@ -4,6 +4,9 @@
 // to the quota's status.used with the quota's resourceVersion as a
 // precondition, so concurrent creates serialize on the quota: the loser of a
 // race re-reads the higher usage and is refused rather than overshooting.
+// Updates are charged where upstream's evaluators handle them, for what they
+// grow only: a Service turning NodePort or LoadBalancer, a claim asking for
+// more storage, a pod resized through pods/resize.
 
 import { forbidden, type ApiError } from '../api/errors.js';
 import type { ApiResource } from '../api/resources/types.js';
@@ -12,7 +15,7 @@ import type { AdmissionAttributes, AdmissionPlugin } from '../objects/admission.
 import { ConflictError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import type { KubeObject } from '../store/types.js';
-import { exceeds, formatUsage, measureUsage, parseUsage, usageOf, type Usage } from './quota-usage.js';
+import { exceeds, formatUsage, measureUsage, parseUsage, usageIncrease, usageOf, type Usage } from './quota-usage.js';
 
 export interface QuotaAdmissionOptions {
   store: Store;
@@ -98,10 +101,32 @@ async function plan(options: QuotaAdmissionOptions, a: AdmissionAttributes, obje
   return charges;
 }
 
+/**
+ * Whether quota admission looks at this request (the evaluators' Handles):
+ * every create of a main resource; updates of Services (their type can change)
+ * and PersistentVolumeClaims (expansion); pod resizes. Other updates cannot
+ * change usage (pod resources are immutable outside resize).
+ */
+export function quotaHandles(a: Pick<AdmissionAttributes, 'operation' | 'subresource' | 'resource'>): boolean {
+  if (a.operation === 'CREATE') return a.subresource === '';
+  if (a.operation !== 'UPDATE' || a.resource.group !== '') return false;
+  if (a.subresource === '') return a.resource.resource === 'services' || a.resource.resource === 'persistentvolumeclaims';
+  return a.subresource === 'resize' && a.resource.resource === 'pods';
+}
+
+/** What the request charges: the whole usage of a create, the growth of an update. */
+function chargeOf(a: AdmissionAttributes, object: KubeObject, now: Date): Usage {
+  const counted = { group: a.resource.group, resource: a.resource.resource };
+  const usage = usageOf(counted, object, now);
+  // An update that is really a create (no stored version) is billed in full, as upstream does.
+  if (a.operation !== 'UPDATE' || a.oldObject?.metadata.resourceVersion === undefined) return usage;
+  return usageIncrease(usage, usageOf(counted, a.oldObject, now));
+}
+
 async function admit(options: QuotaAdmissionOptions, a: AdmissionAttributes): Promise<void> {
-  if (a.operation !== 'CREATE' || a.subresource !== '' || a.object === undefined || !a.resource.namespaced || a.namespace === '') return;
+  if (!quotaHandles(a) || a.object === undefined || !a.resource.namespaced || a.namespace === '') return;
   const now = (options.now ?? (() => new Date()))();
-  const delta = usageOf({ group: a.resource.group, resource: a.resource.resource }, a.object, now);
+  const delta = chargeOf(a, a.object, now);
   if (delta.size === 0) return;
   const attempts = options.attempts ?? 20;
   for (let attempt = 1; ; attempt++) {
