@@ -11,6 +11,8 @@ import type { Store } from '../store/store.js';
 import { prepareNewPodStatus } from '../admission/pods/qos.js';
 import { defaultServiceIPFamilies } from '../admission/defaults/service-ip-families.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
+import { informerFor } from './informer.js';
+import type { KubeObject } from '../store/types.js';
 
 export interface DefaultAdmissionOptions {
   store: Store;
@@ -36,13 +38,24 @@ const defaulting: AdmissionPlugin = {
 
 /** ServiceAccount, Priority and DefaultTolerationSeconds for new pods. */
 function podAdmission(store: Store): AdmissionPlugin {
+  const serviceAccounts = informerFor(store, '', 'serviceaccounts');
+  const priorityClasses = informerFor(store, 'scheduling.k8s.io', 'priorityclasses');
+  // The cached classes answer unless the pod names one the cache lacks (created a
+  // moment ago on another replica, or not at all): then the store does.
+  const classesFor = async (cluster: string, wanted: string | undefined): Promise<KubeObject[]> => {
+    const cached = await priorityClasses.list(cluster);
+    const known = (list: KubeObject[]): boolean => wanted === undefined || SYSTEM_PRIORITY_CLASSES.some((c) => c.name === wanted) || list.some((c) => c.metadata.name === wanted);
+    if (cached !== undefined && known(cached)) return cached;
+    return (await store.list({ cluster, group: 'scheduling.k8s.io', resource: 'priorityclasses', namespace: '' })).items;
+  };
   return {
     name: 'PodAdmission',
     async mutate(a) {
       if (a.operation !== 'CREATE' || a.subresource !== '' || !is(a, '', 'pods') || a.object === undefined) return;
       const pod = asJson(a.object);
       const saName = podServiceAccountName(pod);
-      const sa = await store.get({ cluster: a.cluster, group: '', resource: 'serviceaccounts', namespace: a.namespace, name: saName });
+      // A miss may be an account created a moment ago on another replica: read it.
+      const sa = (await serviceAccounts.get(a.cluster, a.namespace, saName)) ?? (await store.get({ cluster: a.cluster, group: '', resource: 'serviceaccounts', namespace: a.namespace, name: saName }));
       // Upstream refuses pods whose service account does not exist yet; kubeql
       // defaults the name and mounts nothing until the account exists, so a
       // pod created before the service-account controller ran is not lost.
@@ -54,7 +67,8 @@ function podAdmission(store: Store): AdmissionPlugin {
         spec.serviceAccountName = saName;
         spec.serviceAccount = saName;
       }
-      const classes = await store.list({ cluster: a.cluster, group: 'scheduling.k8s.io', resource: 'priorityclasses', namespace: '' });
+      const wanted = (pod.spec as JsonObject | undefined)?.priorityClassName;
+      const classes = { items: await classesFor(a.cluster, typeof wanted === 'string' && wanted !== '' ? wanted : undefined) };
       const known: PriorityClassInfo[] = [
         ...SYSTEM_PRIORITY_CLASSES,
         ...classes.items.map((c) => ({ name: c.metadata.name ?? '', value: Number(c.value ?? 0), ...(typeof c.preemptionPolicy === 'string' ? { preemptionPolicy: c.preemptionPolicy } : {}) })),
@@ -124,7 +138,30 @@ const validation: AdmissionPlugin = {
   },
 };
 
+/**
+ * ResourceQuota admission, skipped for namespaces the quota cache knows have
+ * no quota (most writes). This process's own quota writes are in the cache
+ * before their requests are answered; another replica's arrive by watch, so
+ * for a few milliseconds after a quota is created elsewhere a write may pass
+ * unchecked, as with the API server's informer-fed quota admission.
+ */
+function quotaAdmission(store: Store): AdmissionPlugin {
+  const quotas = informerFor(store, '', 'resourcequotas');
+  const inner = resourceQuotaAdmission({ store });
+  // When the cache cannot answer, the quota plugin reads the store itself.
+  const hasQuotas = async (a: AdmissionAttributes): Promise<boolean> => {
+    if (a.namespace === '') return true;
+    const cached = await quotas.list(a.cluster, a.namespace);
+    return cached === undefined || cached.length > 0;
+  };
+  return {
+    name: inner.name,
+    ...(inner.mutate ? { mutate: async (a: AdmissionAttributes) => (await hasQuotas(a) ? inner.mutate?.(a) : undefined) } : {}),
+    ...(inner.validate ? { validate: async (a: AdmissionAttributes) => (await hasQuotas(a) ? inner.validate?.(a) : undefined) } : {}),
+  };
+}
+
 /** The admission chain every write passes, in order (mutating steps run before validating ones). */
 export function defaultAdmission(options: DefaultAdmissionOptions): AdmissionPlugin[] {
-  return [defaulting, podAdmission(options.store), serviceAllocation(options.store, options), validation, resourceQuotaAdmission({ store: options.store })];
+  return [defaulting, podAdmission(options.store), serviceAllocation(options.store, options), validation, quotaAdmission(options.store)];
 }

@@ -15,6 +15,7 @@ import type { PatchType } from './patch.js';
 import { applyPatch } from '../api/patch/patch-types.js';
 import { managerFromRequest, serverSideApply, updateManagedFields } from '../api/patch/apply.js';
 import { validatePatchOptions } from '../api/patch/patch-options.js';
+import { informerFor, type Informer } from './informer.js';
 
 /** Where a request points: a resource as served in one cluster. */
 export interface ResourceRef {
@@ -81,9 +82,11 @@ export class ObjectService {
   readonly registryFor: RegistryFor;
   private readonly admission: readonly AdmissionPlugin[];
   private readonly bootstrapped = new Map<string, Promise<void>>();
+  private readonly namespaces: Informer;
 
   constructor(options: ObjectServiceOptions) {
     this.store = options.store;
+    this.namespaces = informerFor(options.store, '', 'namespaces');
     this.registryFor = options.registryFor;
     this.admission = options.admission;
   }
@@ -345,7 +348,8 @@ export class ObjectService {
   /** NamespaceLifecycle: no new objects in a namespace that is missing or terminating. */
   private async checkNamespaceAccepts(cluster: string, namespace: string, resource: ApiResource, name: string): Promise<void> {
     if (namespace === '') throw badRequest('a namespace is required for namespaced resources');
-    const ns = await this.store.get({ cluster, group: '', resource: 'namespaces', namespace: '', name: namespace });
+    // A namespace missing from the cache may have been created a moment ago by another replica: read it.
+    const ns = (await this.namespaces.get(cluster, '', namespace)) ?? (await this.store.get({ cluster, group: '', resource: 'namespaces', namespace: '', name: namespace }));
     if (ns === null) throw notFound(`namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
     const terminating = ns.metadata.deletionTimestamp !== undefined || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating';
     if (terminating) {

@@ -20,10 +20,20 @@ export interface CommitterOptions {
   log: Logger;
   /** Most writes one transaction carries. @defaultValue 512 */
   maxBatch?: number;
-  /** Called after each COMMIT that wrote changes, with the cluster and its new resourceVersion. */
-  onCommit?: (cluster: string, rv: string) => void;
+  /**
+   * Called after each COMMIT that wrote changes (before the writers' promises
+   * settle), with the cluster, its new resourceVersion and the changes in order.
+   */
+  onCommit?: (cluster: string, rv: string, changes: readonly CommittedChange[]) => void;
   /** For tests: runs inside each write transaction just before COMMIT. */
   beforeCommit?: (cluster: string) => Promise<void>;
+}
+
+/** One committed change, as the change log records it. */
+export interface CommittedChange {
+  key: ObjectKey;
+  type: Change['type'];
+  object: KubeObject;
 }
 
 interface Pending {
@@ -337,7 +347,7 @@ export class Committer {
       beforeCommit();
       await client.query(`${write}; COMMIT`);
     }
-    this.options.onCommit?.(cluster, String(rv));
+    this.options.onCommit?.(cluster, String(rv), planned.map(({ key, change }) => ({ key, type: change.type, object: change.object })));
     return outcomes;
   }
 }

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { Committer } from './committer.js';
+import { Committer, type CommittedChange } from './committer.js';
 import { compactChangeLog, Compactor, type CompactionResult } from './compaction.js';
 import { AlreadyExistsError, valueAllocatedError } from './errors.js';
 import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
@@ -36,6 +36,10 @@ export interface StoreOptions {
   beforeCommit?: (cluster: string) => Promise<void>;
 }
 
+/** Receives the changes of one committed batch of a cluster, in resourceVersion order. */
+export type CommitListener = (cluster: string, changes: readonly CommittedChange[]) => void;
+export type { CommittedChange };
+
 // apiserver retries a generateName collision this many times (RetryGenerateName).
 const GENERATE_NAME_ATTEMPTS = 8;
 
@@ -56,6 +60,7 @@ export class Store {
   private readonly hub: WatchHub;
   private readonly compactor: Compactor | undefined;
   private closed = false;
+  private readonly commitListeners = new Set<CommitListener>();
 
   constructor(options: StoreOptions) {
     const log = options.log ?? silentLogger();
@@ -68,10 +73,17 @@ export class Store {
       log: log.child({ component: 'committer' }),
       maxBatch: options.maxBatch,
       beforeCommit: options.beforeCommit,
-      onCommit: (cluster) => {
+      onCommit: (cluster, _rv, changes) => {
         // Local watchers are woken at once; other processes by a coalesced NOTIFY.
         this.hub.wake(cluster);
         this.notifier.notify(cluster);
+        for (const listener of this.commitListeners) {
+          try {
+            listener(cluster, changes);
+          } catch (err) {
+            log.warn({ err, cluster }, 'a commit listener failed');
+          }
+        }
       },
     });
     if (options.compaction !== undefined) {
@@ -180,6 +192,22 @@ export class Store {
   watch(collection: CollectionKey, options: WatchOptions = {}): Promise<Watch> {
     checkCollectionKey(collection);
     return this.hub.watch(collection, options, (c, o) => this.list(c, o));
+  }
+
+  /**
+   * Calls `listener` synchronously with the changes of every write this
+   * process commits, after COMMIT and before the writers' promises settle
+   * (caches use it to read their own writes; other processes' writes arrive by
+   * watch). Returns the unsubscribe function.
+   */
+  onCommitted(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Stops watches and the listener, waits for queued writes, closes the pool. Idempotent. */
