@@ -102,7 +102,7 @@ function schedulerFor(objects: ObjectService, backends: Backends, cluster: strin
   return new SchedulerWorker({ objects, log, parallelBinds: PARALLEL_BINDS, feed: { ...backends, prefix: `bench-${cluster}`, consumer: `bench-${cluster}`, clusters: [cluster], resyncMs: 0, pollIntervalMs: 200 } });
 }
 
-async function bindRate(objects: ObjectService, backends: Backends, pods: number, nodes: number): Promise<{ seconds: number; rate: number; conflicts: number }> {
+async function bindRate(objects: ObjectService, backends: Backends, pods: number, nodes: number): Promise<{ seconds: number; offered: number; rate: number; conflicts: number }> {
   const cluster = `bench-${pods}-${nodes}-${Date.now().toString(36)}`;
   const refs = await setUp(objects, cluster, nodes);
   await inParallel(pods, (i) => objects.create(refs.pods, 'default', pod(`p-${i}`, `app-${i % 10}`), { requester: ADMIN }));
@@ -111,9 +111,11 @@ async function bindRate(objects: ObjectService, backends: Backends, pods: number
   const scheduler = worker.addCluster(cluster);
   await worker.start();
   try {
+    await waitFor(() => scheduler.stats.offered >= pods, 600_000, `${pods} pods offered by the queue`);
+    const offered = Number(process.hrtime.bigint() - started) / 1e9;
     await waitFor(() => scheduler.stats.bound >= pods, 600_000, `${pods} pods bound`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { seconds, rate: pods / seconds, conflicts: scheduler.stats.bindConflicts };
+    return { seconds, offered, rate: pods / seconds, conflicts: scheduler.stats.bindConflicts };
   } finally {
     await worker.stop();
   }
@@ -183,13 +185,13 @@ async function main(): Promise<void> {
     const backends = { databaseUrl: postgres.url, redisUrl: redis.url };
     say(`scheduler benchmark: ${os.cpus().length} cores, node ${process.version}, embedded PostgreSQL (fsync on)`);
     say('');
-    say('| pending pods | nodes | seconds | pods bound/s | bind conflicts |');
-    say('|---:|---:|---:|---:|---:|');
+    say('| pending pods | nodes | seconds | pods bound/s | all on the queue after (s) | bind conflicts |');
+    say('|---:|---:|---:|---:|---:|---:|');
     const only = process.env.BENCH_SCENARIOS?.split(',');
     for (const [pods, nodes] of SCENARIOS) {
       if (only && !only.includes(`${pods}x${nodes}`)) continue;
       const r = await bindRate(objects, backends, pods, nodes);
-      say(`| ${pods.toLocaleString('en')} | ${nodes.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${r.rate.toFixed(0)} | ${r.conflicts} |`);
+      say(`| ${pods.toLocaleString('en')} | ${nodes.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${r.rate.toFixed(0)} | ${r.offered.toFixed(1)} | ${r.conflicts} |`);
     }
     if (process.env.BENCH_SKIP_BURST !== '1') {
       say('');

@@ -21,12 +21,21 @@ export interface BindResult {
   conditionWritten: boolean;
 }
 
+/** What a lock may hand the bind it admits. */
+export interface HeldNodeLock {
+  /**
+   * The pods bound to the node, read under the lock (a lock that takes a
+   * database round trip anyway reads them in it). Undefined: bindPod lists them.
+   */
+  boundPods?: KubeObject[];
+}
+
 /**
  * Serializes binds to one node: `fn` (check, then write and commit) runs
  * while no other holder of the same lock binds to that node.
  */
 export interface NodeBindLock {
-  run<T>(cluster: string, nodeName: string, fn: () => Promise<T>): Promise<T>;
+  run<T>(cluster: string, nodeName: string, fn: (held: HeldNodeLock) => Promise<T>): Promise<T>;
 }
 
 export interface BindOptions extends WriteOptions {
@@ -34,6 +43,14 @@ export interface BindOptions extends WriteOptions {
   resourceVersion?: string;
   /** Across which binders a node's binds are serialized. @defaultValue this process (PROCESS_NODE_LOCK) */
   nodeLock?: NodeBindLock;
+  /**
+   * The pod as the caller last saw it (a scheduler's cache), instead of a
+   * read: the write is conditional on its resourceVersion, so a stale copy
+   * means Conflict, never a wrong bind. @defaultValue read from the store
+   */
+  knownPod?: KubeObject;
+  /** The node as the caller last saw it, for its allocatable. @defaultValue read from the store */
+  knownNode?: KubeObject;
 }
 
 function conflict(name: string, why: string): ApiError {
@@ -47,10 +64,11 @@ function conflict(name: string, why: string): ApiError {
 export class InProcessNodeLock implements NodeBindLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  async run<T>(cluster: string, nodeName: string, fn: () => Promise<T>): Promise<T> {
+  async run<T>(cluster: string, nodeName: string, fn: (held: HeldNodeLock) => Promise<T>): Promise<T> {
     const key = `${cluster}\u0000${nodeName}`;
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const admitted = (): Promise<T> => fn({});
+    const run = previous.then(admitted, admitted);
     const settled = run.catch(() => undefined);
     this.tails.set(key, settled);
     try {
@@ -66,12 +84,20 @@ export const PROCESS_NODE_LOCK: NodeBindLock = new InProcessNodeLock();
 
 /** Places pod `namespace/name` on `nodeName` and marks it PodScheduled=True. */
 export async function bindPod(objects: ObjectService, podsRef: ResourceRef, namespace: string, name: string, nodeName: string, options: BindOptions): Promise<BindResult> {
-  return (options.nodeLock ?? PROCESS_NODE_LOCK).run(podsRef.cluster, nodeName, async () => {
-    // The three reads are independent: issue them together.
-    const [pod, node, onNode] = await Promise.all([
-      objects.get(podsRef, namespace, name, options.signal),
-      nodeOrUndefined(objects, podsRef.cluster, nodeName, options.signal),
-      objects.list(podsRef, '', { fieldSelector: `spec.nodeName=${nodeName}`, ...(options.signal ? { signal: options.signal } : {}) }),
+  // The pod and the node are read while the lock is being taken: the pod's
+  // write is conditional on the version read anyway. Only the pods bound to
+  // the node must be read under the lock. (The no-op catches keep a failed
+  // read from being reported unhandled while the lock is awaited; awaiting
+  // the read below still throws.)
+  const podRead = options.knownPod !== undefined ? Promise.resolve(options.knownPod) : objects.get(podsRef, namespace, name, options.signal);
+  const nodeRead = options.knownNode !== undefined ? Promise.resolve(options.knownNode) : nodeOrUndefined(objects, podsRef.cluster, nodeName, options.signal);
+  podRead.catch(() => undefined);
+  nodeRead.catch(() => undefined);
+  return (options.nodeLock ?? PROCESS_NODE_LOCK).run(podsRef.cluster, nodeName, async (held) => {
+    const [pod, node, boundPods] = await Promise.all([
+      podRead,
+      nodeRead,
+      held.boundPods ?? objects.list(podsRef, '', { fieldSelector: `spec.nodeName=${nodeName}`, ...(options.signal ? { signal: options.signal } : {}) }).then((list) => list.items),
     ]);
     const spec = (pod.spec ?? {}) as { nodeName?: string };
     if (pod.metadata.deletionTimestamp) throw conflict(name, `pod ${name} is being deleted, cannot be assigned to a host`);
@@ -82,7 +108,7 @@ export async function bindPod(objects: ObjectService, podsRef: ResourceRef, name
     // A node that does not exist is not checked: the API server accepts such
     // bindings too (the pod then waits for its node to register).
     if (node !== undefined) {
-      const others = onNode.items.filter((p) => p.metadata.uid !== pod.metadata.uid) as unknown as Pod[];
+      const others = boundPods.filter((p) => p.metadata.uid !== pod.metadata.uid) as unknown as Pod[];
       const reasons = bindConflicts(pod as unknown as Pod, node as unknown as Node, others);
       if (reasons.length > 0) throw conflict(name, `node "${nodeName}" cannot fit the pod: ${reasons.join(', ')}`);
     }

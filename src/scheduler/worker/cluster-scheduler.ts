@@ -56,6 +56,8 @@ export interface ClusterSchedulerOptions {
 }
 
 export interface ClusterSchedulerStats {
+  /** Jobs from the queue handled (pods offered, pending or not). */
+  offered: number;
   bound: number;
   bindConflicts: number;
   unschedulable: number;
@@ -70,7 +72,7 @@ const CYCLES_PER_YIELD = 32;
 export class ClusterScheduler {
   readonly cluster: string;
   readonly snapshot = new SchedulerSnapshot({ assumeTtlMs: 30_000 });
-  readonly stats: ClusterSchedulerStats = { bound: 0, bindConflicts: 0, unschedulable: 0, errors: 0 };
+  readonly stats: ClusterSchedulerStats = { offered: 0, bound: 0, bindConflicts: 0, unschedulable: 0, errors: 0 };
   private readonly objects: ObjectService;
   private readonly log: Logger;
   private readonly schedulerName: string;
@@ -141,6 +143,7 @@ export class ClusterScheduler {
   async podMayNeedScheduling(namespace: string, name: string): Promise<void> {
     await this.synced();
     if (this.stopped) return;
+    this.stats.offered++;
     const key = `${namespace}/${name}`;
     let pod = this.pending.get(key);
     if (pod === undefined) {
@@ -209,8 +212,15 @@ export class ClusterScheduler {
 
   private async bind(popped: { key: string; priority: number; enqueuedAt: number; sequence: number }, pod: Pod, nodeName: string): Promise<void> {
     const uidKey = podKey(pod);
+    const node = this.nodes.get(`/${nodeName}`);
     try {
-      await bindPod(this.objects, this.podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', nodeName, { requester: SCHEDULER_REQUESTER, ...(this.bindLock ? { nodeLock: this.bindLock } : {}) });
+      await bindPod(this.objects, this.podsRef, pod.metadata.namespace ?? '', pod.metadata.name ?? '', nodeName, {
+        requester: SCHEDULER_REQUESTER,
+        // The informer's copies save two reads per bind; a stale pod is a Conflict, retried.
+        knownPod: (this.pending.get(popped.key) ?? pod) as unknown as KubeObject,
+        ...(node !== undefined ? { knownNode: node as unknown as KubeObject } : {}),
+        ...(this.bindLock ? { nodeLock: this.bindLock } : {}),
+      });
       this.snapshot.finishBinding(uidKey);
       this.stats.bound++;
       this.binding.delete(popped.key);
