@@ -67,7 +67,10 @@ async function main(): Promise<void> {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     });
-    let stats = { leaseRequests: 0, requests: 0, pods: 0, lastLeaseRenewalMs: 0, leaseTicksSkipped: 0, statusRequests: 0, statusWrites: 0 };
+    let stats = {
+      leaseRequests: 0, requests: 0, pods: 0, lastLeaseRenewalMs: 0, leaseTicksSkipped: 0, statusRequests: 0, statusWrites: 0,
+      events: { sent: 0, dropped: 0, droppedOverloaded: 0 }, agentBindToRunningMs: { p50: NaN, p99: NaN },
+    };
     let registered = false;
     let buffered = '';
     child.stdout.setEncoding('utf8');
@@ -160,6 +163,9 @@ async function main(): Promise<void> {
       leaseTicksSkipped: stats.leaseTicksSkipped,
       agentStatusRequests: stats.statusRequests,
       agentStatusWrites: stats.statusWrites,
+      agentEvents: stats.events,
+      // As the agent sees it: its watch event for the bound pod to its Running status write answered.
+      agentSeenToRunningWrittenMs: stats.agentBindToRunningMs,
       bindToRunningMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN },
       createSentToRunningMs: { p50: percentile(sortedFromCreate, 50), p90: percentile(sortedFromCreate, 90), p99: percentile(sortedFromCreate, 99), max: sortedFromCreate.at(-1) ?? NaN },
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),

@@ -44,6 +44,12 @@ export interface NodeAgentOptions {
   timings?: Partial<SimulatedTimings>;
   /** Events per second (kubelet's eventRecordQPS). @defaultValue 50 */
   eventQps?: number;
+  /**
+   * Pod status changes waiting to be written above which events are dropped,
+   * so that under overload the API's write capacity goes to pod status first.
+   * @defaultValue 100
+   */
+  eventBacklogLimit?: number;
   /** Delay before a watch is re-opened after it failed. @defaultValue 1000 */
   rewatchDelayMs?: number;
   /** Asks the server to end each pod watch after this long (it is resumed from the last resourceVersion). @defaultValue the server's */
@@ -73,6 +79,8 @@ interface PodState {
   inFlight: boolean;
   /** The status last written, serialized, so an unchanged status is not written again. */
   lastWritten: string | undefined;
+  /** Its phase (the agent's own record: the watch may echo a write before the write's answer arrives). */
+  writtenPhase: string | undefined;
   stopped: boolean;
 }
 
@@ -151,6 +159,8 @@ export class NodeAgent implements RuntimeListener {
   relists = 0;
   /** When each pod was first seen Running (ms), for the benchmark. */
   onPodRunning: ((key: string) => void) | undefined;
+  /** When the agent first learns of a pod bound to one of its nodes, for the benchmark. */
+  onPodBound: ((key: string) => void) | undefined;
 
   constructor(options: NodeAgentOptions) {
     this.client = options.client;
@@ -171,7 +181,13 @@ export class NodeAgent implements RuntimeListener {
     this.rewatchDelayMs = options.rewatchDelayMs ?? 1000;
     this.watchQuery = options.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(options.watchTimeoutSeconds) };
     this.since = rfc3339(this.clock.now());
-    this.events = new EventRecorder({ client: this.client, log: this.log, ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}) });
+    const eventBacklogLimit = options.eventBacklogLimit ?? 100;
+    this.events = new EventRecorder({
+      client: this.client,
+      log: this.log,
+      ...(options.eventQps !== undefined ? { qps: options.eventQps, burst: options.eventQps * 2 } : {}),
+      overloaded: () => this.dirtyPods.size > eventBacklogLimit,
+    });
     this.runtime = new SimulatedRuntime({ listener: this, clock: this.clock, ...(options.timings ? { timings: options.timings } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) });
     if (subnetCount(this.clusterCidr, this.nodeMask) < this.nodeCount) {
       throw new Error(`cluster CIDR ${formatCidr(this.clusterCidr)} holds only ${subnetCount(this.clusterCidr, this.nodeMask)} /${this.nodeMask} podCIDRs, not ${this.nodeCount}`);
@@ -420,7 +436,7 @@ export class NodeAgent implements RuntimeListener {
       const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
       if (terminating && (terminal || !status.containerStatuses?.some((c) => 'running' in c.state))) {
         // Nothing runs for it here: confirm the delete at once.
-        this.pods.set(key, { pod, node, ipIndex: undefined, inFlight: false, lastWritten: undefined, stopped: true });
+        this.pods.set(key, { pod, node, ipIndex: undefined, inFlight: false, lastWritten: undefined, writtenPhase: undefined, stopped: true });
         void this.confirmDelete(key);
         return;
       }
@@ -429,8 +445,9 @@ export class NodeAgent implements RuntimeListener {
         this.log.warn({ pod: key, node: node.name }, 'no pod address left in the node podCIDR');
         return;
       }
-      state = { pod, node, ipIndex, inFlight: false, lastWritten: undefined, stopped: false };
+      state = { pod, node, ipIndex, inFlight: false, lastWritten: undefined, writtenPhase: (pod.status as { phase?: string } | undefined)?.phase, stopped: false };
       this.pods.set(key, state);
+      this.onPodBound?.(key);
       this.runtime.createPod(pod, { node: node.name, podIP: hostAddress(node.cidr, ipIndex) ?? '', hostIP: node.internalIP });
     } else {
       state.pod = pod;
@@ -568,8 +585,9 @@ export class NodeAgent implements RuntimeListener {
       }
       if (result.error === undefined) {
         this.statusWrites += 1;
-        const wasRunning = (state.pod.status as { phase?: string } | undefined)?.phase === 'Running';
+        const wasRunning = state.writtenPhase === 'Running';
         state.lastWritten = serialized;
+        state.writtenPhase = status.phase;
         state.pod = { ...state.pod, status: { ...((state.pod.status ?? {}) as Record<string, unknown>), ...status } };
         if (status.phase === 'Running' && !wasRunning) this.onPodRunning?.(key);
         if (state.stopped && !this.dirtyPods.has(key)) void this.confirmDelete(key);
@@ -626,5 +644,10 @@ export class NodeAgent implements RuntimeListener {
   /** Pods this agent is running, for tests and the benchmark. */
   get podCount(): number {
     return this.pods.size;
+  }
+
+  /** Events recorded and dropped (rate limit or status backlog), for the benchmark. */
+  get eventCounts(): { sent: number; dropped: number; droppedOverloaded: number } {
+    return { sent: this.events.sent, dropped: this.events.dropped, droppedOverloaded: this.events.droppedOverloaded };
   }
 }

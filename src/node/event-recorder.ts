@@ -1,6 +1,8 @@
 // Pod events (Pulling, Pulled, Created, Started, Killing) written as core/v1
 // Events. Like kubelet's recorder (eventRecordQPS 50, burst 100) it is rate
-// limited and drops what exceeds the budget, so events never hold up pods.
+// limited and drops what exceeds the budget, so events never hold up pods;
+// while the agent is behind on pod status it drops them too, so that the
+// API's write capacity goes to status first.
 import crypto from 'node:crypto';
 import type { ApiClient } from './api-client.js';
 import type { RuntimeEvent } from './runtime.js';
@@ -14,6 +16,8 @@ export interface EventRecorderOptions {
   qps?: number;
   /** @defaultValue 100 */
   burst?: number;
+  /** True while events should be dropped (the agent is behind on pod status). @defaultValue never */
+  overloaded?: () => boolean;
 }
 
 export class EventRecorder {
@@ -22,7 +26,9 @@ export class EventRecorder {
   private readonly qps: number;
   private readonly burst: number;
   private readonly inflight = new Set<Promise<void>>();
+  /** Dropped by the rate limit, and (also counted in dropped) because the agent was overloaded. */
   dropped = 0;
+  droppedOverloaded = 0;
   sent = 0;
 
   constructor(private readonly options: EventRecorderOptions) {
@@ -32,6 +38,11 @@ export class EventRecorder {
   }
 
   record(pod: KubeObject, node: string, event: RuntimeEvent): void {
+    if (this.options.overloaded?.() === true) {
+      this.dropped += 1;
+      this.droppedOverloaded += 1;
+      return;
+    }
     const now = Date.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
     this.last = now;
