@@ -135,6 +135,18 @@ async function ignoreGone<T>(write: Promise<T>): Promise<T | undefined> {
 }
 
 async function createPods(ctx: ReconcileContext, kind: ReplicaKind, podsRef: ResourceRef, owner: KubeObject, names: readonly string[]): Promise<unknown> {
+  // Events are written beside the creates, not between batches: the next
+  // batch waits only for the pods (the recorder never throws).
+  const events: Promise<void>[] = [];
+  try {
+    return await createInBatches(ctx, kind, podsRef, owner, names, events);
+  } finally {
+    await Promise.all(events);
+  }
+}
+
+/** Slow start: batches of 1, 2, 4, ... created in parallel, stopping at the first batch with a failure. */
+async function createInBatches(ctx: ReconcileContext, kind: ReplicaKind, podsRef: ResourceRef, owner: KubeObject, names: readonly string[], events: Promise<void>[]): Promise<unknown> {
   const uid = owner.metadata.uid ?? '';
   const requester = controllerRequester(kind.controller);
   let next = 0;
@@ -146,7 +158,7 @@ async function createPods(ctx: ReconcileContext, kind: ReplicaKind, podsRef: Res
         try {
           const pod = await ctx.objects.create(podsRef, ctx.key.namespace, podFromTemplate(owner, name), { requester, signal: ctx.signal });
           expectations.confirmed(uid, name);
-          await ctx.events.record(owner, 'Normal', Reasons.SuccessfulCreate, `Created pod: ${pod.metadata.name ?? name}`);
+          events.push(ctx.events.record(owner, 'Normal', Reasons.SuccessfulCreate, `Created pod: ${pod.metadata.name ?? name}`));
         } catch (err) {
           expectations.lower(uid, name);
           throw err;
@@ -155,10 +167,10 @@ async function createPods(ctx: ReconcileContext, kind: ReplicaKind, podsRef: Res
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {
-      // Slow start: stop at the first failing batch; the rest will never be observed.
+      // The rest will never be observed.
       for (const name of names.slice(next)) expectations.lower(uid, name);
       const err = failed.reason as Error;
-      await ctx.events.record(owner, 'Warning', Reasons.FailedCreate, `Error creating: ${err.message}`);
+      events.push(ctx.events.record(owner, 'Warning', Reasons.FailedCreate, `Error creating: ${err.message}`));
       return err;
     }
   }
