@@ -97,7 +97,7 @@ describe('seed 004: training-kubernetes with kubectl', { skip: kubectlSkip }, ()
     const diff = await c.run(['diff', '-f', changed]);
     assert.equal(diff.code, 1, diff.stderr);
     assert.match(diff.stdout, /^diff -u -N \S+\/apps\.v1\.Deployment\.default\.hello-python \S+\/apps\.v1\.Deployment\.default\.hello-python\n/);
-    assert.match(diff.stdout, /\n-  replicas: 4\n\+  replicas: 3\n/);
+    assert.match(diff.stdout, /\n- {2}replicas: 4\n\+ {2}replicas: 3\n/);
     assert.doesNotMatch(diff.stdout, /v1\.Service\.default\.hello-python-service/, 'the unchanged Service has no diff');
     // diff is a dry run: nothing changed.
     assert.equal(await c.ok(['get', 'deployment', 'hello-python', '-o', 'jsonpath={.spec.replicas}']), '4');
