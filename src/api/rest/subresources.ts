@@ -6,9 +6,9 @@ import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import type { JsonObject } from '../patch/json-value.js';
 import { bindPod } from '../../objects/binding.js';
+import { evictPod } from '../../objects/eviction.js';
 import { parsePatchBody, patchTypeOf } from '../../objects/patch.js';
 import { readRequestObject } from '../protobuf/request-object.js';
-import { labelsMatch, parseLabelSelector } from '../../store/label-selector.js';
 import { ConflictError } from '../../store/errors.js';
 import type { KubeObject } from '../../store/types.js';
 import { writeOptions, type RestRequest } from './request.js';
@@ -116,26 +116,8 @@ async function eviction(request: RestRequest): Promise<void> {
   const { ref, info, objects } = request;
   if (info.verb !== 'create') throw methodNotAllowed();
   const body = readRequestObject(request.ctx.req.headers['content-type'], await readBody(request.ctx.req), { apiVersion: 'policy/v1', kind: 'Eviction' }) as { deleteOptions?: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } } };
-  const pod = await objects.get(ref, info.namespace, info.name, request.signal);
-  const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  const pdbRef = objects.registryFor(ref.cluster).lookup('policy', 'v1', 'poddisruptionbudgets');
-  // Pods that are done, or terminating already, can always go.
-  if (pdbRef && phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp) {
-    const budgets = await objects.list({ cluster: ref.cluster, resource: pdbRef }, info.namespace);
-    for (const pdb of budgets.items) {
-      const selector = (pdb.spec as { selector?: LabelSelectorJson } | undefined)?.selector;
-      if (selector === undefined || !labelsMatch(parseLabelSelector(selectorString(selector, false)), pod.metadata.labels)) continue;
-      const allowed = (pdb.status as { disruptionsAllowed?: number } | undefined)?.disruptionsAllowed ?? 0;
-      if (allowed <= 0) {
-        throw new ApiError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
-          causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${String((pdb.status as { desiredHealthy?: number } | undefined)?.desiredHealthy ?? 0)} healthy pods and has ${String((pdb.status as { currentHealthy?: number } | undefined)?.currentHealthy ?? 0)} currently` }],
-          retryAfterSeconds: 10,
-        });
-      }
-    }
-  }
   const deleteOptions = body.deleteOptions ?? {};
-  await objects.delete(ref, info.namespace, info.name, {
+  await evictPod(objects, ref, info.namespace, info.name, {
     ...writeOptions(request),
     ...(deleteOptions.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: deleteOptions.gracePeriodSeconds } : {}),
     ...(deleteOptions.preconditions ? { preconditions: deleteOptions.preconditions } : {}),

@@ -205,4 +205,41 @@ data: {}
     assert.equal(statusOf(refused), 429);
     assert.equal(refused.body.errors?.[0]?.message, "Cannot evict pod as it would violate the pod's disruption budget.");
   });
+
+  it('drain takes one disruption per evicted pod from the budget, as the REST eviction does, and both refuse alike when none is left', async () => {
+    const { objects } = t.api;
+    await createObject(objects, t.cluster, node('worker-5'));
+    const owner = await createObject(objects, t.cluster, replicaSet(await createObject(objects, t.cluster, deployment('apps', 'guarded', 3))));
+    for (let i = 0; i < 3; i++) await createObject(objects, t.cluster, pod(owner, i, 'worker-5'));
+    const pdbRef = objects.resourceForKind(t.cluster, 'policy/v1', 'PodDisruptionBudget');
+    const pdb = await createObject(objects, t.cluster, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guarded', namespace: 'apps' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'guarded' } } } });
+    const admin = { requester: { username: 'test-admin', groups: ['system:masters'] } };
+    await objects.update(pdbRef, 'apps', 'guarded', { ...pdb, status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, observedGeneration: 1 } }, { ...admin, subresource: 'status' });
+
+    // One disruption allowed: drain evicts one pod, then stops at the next.
+    const refused = await q('mutation { drain(node: "worker-5") { evicted { metadata { name } } } }');
+    assert.equal(codeOf(refused), 'TooManyRequests', JSON.stringify(refused.body));
+    const podRef = objects.resourceForKind(t.cluster, 'v1', 'Pod');
+    // Evicted pods terminate gracefully: they stay, with a deletionTimestamp, until their node agent confirms.
+    const left = (await objects.list(podRef, 'apps', { labelSelector: 'app=guarded' })).items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+    assert.equal(left.length, 2, `one of three pods evicted, left: ${left.join(', ')}`);
+    const budget = await objects.get(pdbRef, 'apps', 'guarded');
+    const status = budget.status as { disruptionsAllowed: number; disruptedPods?: Record<string, string> };
+    assert.equal(status.disruptionsAllowed, 0);
+    assert.equal(Object.keys(status.disruptedPods ?? {}).length, 1);
+    assert.ok(!left.includes(Object.keys(status.disruptedPods ?? {})[0]), 'the evicted pod is the one recorded as disrupted');
+
+    // The REST subresource answers the same for a remaining pod.
+    const rest = await fetch(`${t.url}/api/v1/namespaces/apps/pods/${left[0]}/eviction`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: left[0], namespace: 'apps' } }),
+    });
+    assert.equal(rest.status, 429);
+    const restStatus = (await rest.json()) as { reason: string; message: string; details: { causes: { reason: string; message: string }[] } };
+    assert.equal(restStatus.reason, 'TooManyRequests');
+    assert.equal(restStatus.message, refused.body.errors?.[0]?.message);
+    assert.deepEqual(restStatus.details.causes, refused.body.errors?.[0]?.extensions?.causes);
+    assert.equal(restStatus.details.causes[0]?.message, 'The disruption budget guarded needs 2 healthy pods and has 3 currently');
+  });
 });
