@@ -13,4 +13,6 @@ export interface GraphqlContext {
   objects?: ObjectService;
   /** Largest page a connection serves (GraphqlLimits.maxPageSize). */
   maxPageSize?: number;
+  /** Subscriptions only: operations with equal keys share each change's execution (shared-execution.ts). */
+  shareKey?: string;
 }

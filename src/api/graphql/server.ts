@@ -3,8 +3,9 @@ import type { Duplex } from 'node:stream';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { execute, GraphQLError, parse, specifiedRules, subscribe, validate, type GraphQLSchema } from 'graphql';
-import { WebSocketServer } from 'ws';
+import { execute, GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, type Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Identity, TokenAuthenticator } from '../../auth/tokens.js';
 import type { Logger } from '../../log.js';
@@ -13,9 +14,11 @@ import { authenticate, resolveCluster, splitClusterPrefix } from '../authn.js';
 import { ApiError, toApiError, unauthorized } from '../errors.js';
 import { parseJson, readBody } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
+import { nativeUpgradeSocket } from '../http/dual-protocol.js';
 import type { Router } from '../http/router.js';
 import type { GraphqlContext } from './context.js';
 import { formatGraphqlError, graphqlError } from './errors.js';
+import { shareKeyOf, subscribeShared } from './shared-execution.js';
 import { DEFAULT_LIMITS, operationLimitsRule, type GraphqlLimits } from './limits.js';
 
 export interface GraphqlServerOptions {
@@ -30,6 +33,8 @@ export interface GraphqlServerOptions {
   limits?: Partial<GraphqlLimits>;
   /** What resolvers read and write objects through; without it object fields answer ServiceUnavailable. */
   objects?: ObjectService;
+  /** How often a subscription socket's token is checked again; a revoked or expired one ends the socket. @defaultValue 5000 */
+  tokenRecheckMs?: number;
 }
 
 export interface RunningGraphql {
@@ -44,6 +49,31 @@ function headerMap(req: http.IncomingMessage): HeaderMap {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
+}
+
+/** How often a WebSocket's bearer token is looked up again (the authenticator's cache answers most). */
+const DEFAULT_TOKEN_RECHECK_MS = 5000;
+
+/**
+ * A subscription stream that, when its socket's credential was revoked
+ * (the context's signal aborted with an ApiError), ends with that error
+ * instead of completing: graphql-ws sends it as the operation's `error`.
+ */
+function endsOnRevocation(stream: Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>, signal: AbortSignal): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  return stream.then((source) => {
+    if (!(Symbol.asyncIterator in source)) return source;
+    const ending: AsyncIterableIterator<ExecutionResult> = {
+      [Symbol.asyncIterator]: () => ending,
+      async next() {
+        const item = await source.next();
+        if (item.done && signal.aborted && signal.reason instanceof ApiError) throw graphqlError(signal.reason);
+        return item;
+      },
+      return: async () => (await source.return?.()) ?? { done: true, value: undefined },
+      throw: async (err: unknown) => (await source.throw?.(err)) ?? { done: true, value: undefined },
+    };
+    return ending;
+  });
 }
 
 /**
@@ -113,19 +143,46 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
   // Subscriptions: graphql-ws runs them outside Apollo's plugins, so the same
   // authentication, cluster scoping and limits are applied here explicitly.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const recheckMs = options.tokenRecheckMs ?? DEFAULT_TOKEN_RECHECK_MS;
   interface SocketExtra extends Record<PropertyKey, unknown> {
     request: http.IncomingMessage;
+    socket: WebSocket;
     cluster?: string;
     identity?: Identity;
     controller?: AbortController;
+    recheck?: NodeJS.Timeout;
+    revoked?: boolean;
   }
+
+  /**
+   * The socket's credential no longer authenticates: every subscription ends
+   * with an Unauthorized error, then the socket closes (4401, which
+   * graphql-ws clients do not retry).
+   */
+  function revoke(ctx: Context<Record<string, unknown>, SocketExtra>): void {
+    const extra = ctx.extra;
+    if (extra.revoked) return;
+    extra.revoked = true;
+    clearInterval(extra.recheck);
+    extra.controller?.abort(unauthorized());
+    const deadline = Date.now() + 2000;
+    const closeWhenEnded = (): void => {
+      if (Object.keys(ctx.subscriptions).length > 0 && Date.now() < deadline) setTimeout(closeWhenEnded, 20).unref();
+      else extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+    };
+    closeWhenEnded();
+  }
+
   const disposable = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema: options.schema,
       execute,
-      subscribe,
+      subscribe: (args) => {
+        const context = args.contextValue as GraphqlContext;
+        return endsOnRevocation(subscribeShared(args, context.shareKey), context.signal);
+      },
       onConnect: async (ctx) => {
-        const extra = ctx.extra as unknown as SocketExtra;
+        const extra = ctx.extra;
         const { explicitCluster } = splitClusterPrefix(new URL(extra.request.url ?? '/', 'http://localhost').pathname);
         const fromParams = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof fromParams === 'string' ? fromParams : extra.request.headers.authorization;
@@ -135,15 +192,32 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
           extra.cluster = resolveCluster(identity, explicitCluster);
           extra.identity = identity;
           extra.controller = new AbortController();
+          // The token is looked up again now and then (the authenticator caches
+          // answers, so this is not a database read per socket or per event).
+          extra.recheck = setInterval(() => {
+            authenticate(options.authenticator, authorization).then(
+              (still) => {
+                if (still === null || still.cluster !== identity.cluster || still.username !== identity.username) revoke(ctx);
+              },
+              (err: unknown) => {
+                // Only a refused credential ends the socket; a database hiccup does not.
+                if (err instanceof ApiError && err.code === 401) revoke(ctx);
+                else log.warn({ err }, 'token recheck failed');
+              },
+            );
+          }, recheckMs).unref();
           return true;
         } catch {
           return false;
         }
       },
       onClose: (ctx) => {
-        (ctx.extra as unknown as SocketExtra).controller?.abort();
+        clearInterval(ctx.extra.recheck);
+        ctx.extra.controller?.abort();
       },
       onSubscribe: (ctx, _id, payload) => {
+        const extra = ctx.extra;
+        if (extra.revoked) return [graphqlError(unauthorized())];
         // Same parse limits and validation rules as HTTP operations.
         let document;
         try {
@@ -153,8 +227,15 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
         }
         const errors = validate(options.schema, document, [...specifiedRules, limitsRule]);
         if (errors.length > 0) return errors;
-        const extra = ctx.extra as unknown as SocketExtra;
-        const contextValue: GraphqlContext = { cluster: extra.cluster ?? '', identity: extra.identity as Identity, log, signal: (extra.controller ?? new AbortController()).signal, ...(options.objects ? { objects: options.objects } : {}), maxPageSize: limits.maxPageSize };
+        const contextValue: GraphqlContext = {
+          cluster: extra.cluster ?? '',
+          identity: extra.identity as Identity,
+          log,
+          signal: (extra.controller ?? new AbortController()).signal,
+          ...(options.objects ? { objects: options.objects } : {}),
+          maxPageSize: limits.maxPageSize,
+          shareKey: shareKeyOf(extra.cluster ?? '', extra.identity as Identity, payload.query, payload.operationName, payload.variables),
+        };
         return { schema: options.schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphqlError(e.toJSON(), e, (err) => log.error({ err }, 'subscription failed'))) as never,
@@ -165,7 +246,11 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     const { path } = splitClusterPrefix(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (path !== GRAPHQL_PATH) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const native = nativeUpgradeSocket(socket, head);
+    wss.handleUpgrade(req, native.socket, native.head, (ws) => {
+      wss.emit('connection', ws, req);
+      native.resume();
+    });
   };
   const removeUpgrade = options.onUpgrade(onUpgrade);
 

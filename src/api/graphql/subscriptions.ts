@@ -6,6 +6,7 @@ import type { GraphqlContext } from './context.js';
 import { graphqlError } from './errors.js';
 import type { GraphqlModule } from './modules.js';
 import { objectsOf, resetLoaders } from './loaders.js';
+import type { ShareablePayload } from './shared-execution.js';
 
 const filterArgs = 'labelSelector: String, fieldSelector: String, "Deliver changes after this version; unset: current objects as ADDED first." resourceVersion: String, allowBookmarks: Boolean = false';
 
@@ -41,7 +42,8 @@ interface WatchArgs {
   allowBookmarks?: boolean | null;
 }
 
-type Payload = { event: WatchEvent } | { error: unknown };
+// shareBy lets subscribers with identical operations share one execution per change (shared-execution.ts).
+type Payload = ({ event: WatchEvent } & ShareablePayload) | { error: unknown };
 
 /**
  * A store watch as the async iterator graphql-js subscribes to. Unlike an
@@ -81,7 +83,7 @@ class WatchIterator implements AsyncIterableIterator<Payload> {
         // The store scopes the watch to the cluster and namespace; this check
         // is a second line against a leak across namespaces (trap 6).
         if (this.namespace !== '' && result.value.type !== 'BOOKMARK' && result.value.object.metadata.namespace !== this.namespace) continue;
-        return { done: false, value: { event: result.value } };
+        return { done: false, value: { event: result.value, shareBy: { object: result.value.object, tag: result.value.type } } };
       }
     } catch (err) {
       if (!this.finished) {

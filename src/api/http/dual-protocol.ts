@@ -7,34 +7,49 @@ import type { ServingCertificate } from '../../infra/pki.js';
 // The first byte of a TLS ClientHello record.
 const TLS_HANDSHAKE = 0x16;
 
+// How a replayed plain-HTTP stream gives its socket back (see nativeUpgradeSocket).
+const DETACH = Symbol('detach');
+type Detachable = Duplex & { [DETACH]?: () => { socket: net.Socket; buffered: Buffer[]; paused: boolean } };
+
 /**
  * The socket as a stream that starts with the bytes already read from it. TLS
  * and HTTP servers read a native socket's handle directly, which would skip
  * data pushed back with unshift(), so they are given this stream instead.
  */
 function replay(socket: net.Socket, first: Buffer): Duplex {
-  const stream = new Duplex({
+  let detached = false;
+  const onData = (chunk: Buffer): void => {
+    if (!stream.push(chunk)) socket.pause();
+  };
+  const onEnd = (): void => void stream.push(null);
+  const onClose = (): void => void stream.destroy();
+  const onError = (err: Error): void => void stream.destroy(err);
+  const stream: Detachable = new Duplex({
     read() {
-      socket.resume();
+      if (!detached) socket.resume();
     },
     write(chunk: Buffer, _encoding, callback) {
       socket.write(chunk, callback);
+    },
+    // Corked frames (a WebSocket frame's header and payload) leave in one syscall.
+    writev(chunks, callback) {
+      socket.cork();
+      chunks.forEach(({ chunk }, i) => socket.write(chunk as Buffer, i === chunks.length - 1 ? callback : undefined));
+      socket.uncork();
     },
     final(callback) {
       socket.end(callback);
     },
     destroy(err, callback) {
-      socket.destroy(err ?? undefined);
+      if (!detached) socket.destroy(err ?? undefined);
       callback(err);
     },
   });
   stream.push(first);
-  socket.on('data', (chunk: Buffer) => {
-    if (!stream.push(chunk)) socket.pause();
-  });
-  socket.on('end', () => stream.push(null));
-  socket.on('close', () => stream.destroy());
-  socket.on('error', (err) => stream.destroy(err));
+  socket.on('data', onData);
+  socket.on('end', onEnd);
+  socket.on('close', onClose);
+  socket.on('error', onError);
   // Servers log and limit by address; the wrapper answers for the socket.
   Object.defineProperties(stream, {
     remoteAddress: { get: () => socket.remoteAddress },
@@ -45,7 +60,37 @@ function replay(socket: net.Socket, first: Buffer): Duplex {
     setNoDelay: { value: (noDelay?: boolean) => (socket.setNoDelay(noDelay), stream) },
     setKeepAlive: { value: (enable?: boolean, delay?: number) => (socket.setKeepAlive(enable, delay), stream) },
   });
+  stream[DETACH] = () => {
+    detached = true;
+    socket.off('data', onData);
+    socket.off('end', onEnd);
+    socket.off('close', onClose);
+    socket.off('error', onError);
+    const buffered: Buffer[] = [];
+    for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) buffered.push(chunk);
+    const paused = socket.isPaused();
+    stream.destroy();
+    return { socket, buffered, paused };
+  };
   return stream;
+}
+
+/**
+ * For an upgrade on a plain-HTTP connection, the native socket (with `head`
+ * and any bytes the wrapper still held): a WebSocket then writes frames
+ * straight to the kernel instead of through the wrapper, one syscall per frame.
+ * `resume()` must be called once the new owner listens for 'data'. TLS
+ * connections (and anything else) come back unchanged.
+ */
+export function nativeUpgradeSocket(socket: Duplex, head: Buffer): { socket: Duplex; head: Buffer; resume: () => void } {
+  const detach = (socket as Detachable)[DETACH];
+  if (detach === undefined) return { socket, head, resume: () => undefined };
+  const native = detach();
+  return {
+    socket: native.socket,
+    head: native.buffered.length === 0 ? head : Buffer.concat([head, ...native.buffered]),
+    resume: () => void native.socket.resume(),
+  };
 }
 
 /**

@@ -1,0 +1,110 @@
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Identity } from '../../auth/tokens.js';
+
+/**
+ * What a subscription payload may carry so that subscribers with the same
+ * operation can share its execution: the object the change delivered (the
+ * store hands every watcher of a change the same object) and a tag that,
+ * with it, says what the payload means (the event type).
+ */
+export interface ShareablePayload {
+  shareBy?: { object: object; tag: string };
+}
+
+/**
+ * The key under which subscriptions may share results: same cluster, same
+ * identity (user and groups), same document, operation and variables. Two
+ * subscriptions with one key and the same delivered change resolve to the
+ * same result, so it is computed once.
+ */
+export function shareKeyOf(cluster: string, identity: Identity, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): string {
+  return JSON.stringify([cluster, identity.cluster, identity.username, identity.groups, identity.kind, query, operationName ?? null, variables ?? null]);
+}
+
+// Results stay shareable for a generation or two (1-2 s): long enough for one
+// change's burst of deliveries to every subscriber, short enough that memory
+// does not follow the change log. A subscriber further behind computes its own.
+const GENERATION_MS = 1000;
+
+class ResultCache {
+  private current = new Map<object, Map<string, Promise<ExecutionResult>>>();
+  private previous = new Map<object, Map<string, Promise<ExecutionResult>>>();
+  private rotatedAt = Date.now();
+
+  private rotate(): void {
+    const now = Date.now();
+    if (now - this.rotatedAt < GENERATION_MS) return;
+    // After a quiet spell both generations are stale.
+    this.previous = now - this.rotatedAt < 2 * GENERATION_MS ? this.current : new Map();
+    this.current = new Map();
+    this.rotatedAt = now;
+  }
+
+  get(object: object, key: string): Promise<ExecutionResult> | undefined {
+    this.rotate();
+    return this.current.get(object)?.get(key) ?? this.previous.get(object)?.get(key);
+  }
+
+  set(object: object, key: string, result: Promise<ExecutionResult>): void {
+    let byKey = this.current.get(object);
+    if (byKey === undefined) this.current.set(object, (byKey = new Map()));
+    byKey.set(key, result);
+  }
+}
+
+const cache = new ResultCache();
+
+async function sharedExecution(payload: ShareablePayload, shareKey: string, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+  const by = payload.shareBy;
+  if (by === undefined) return run();
+  const key = `${by.tag}\u0000${shareKey}`;
+  const earlier = cache.get(by.object, key);
+  if (earlier !== undefined) {
+    const result = await earlier;
+    // A result with errors may be the first subscriber's own (its socket went
+    // away mid-read): everyone else computes theirs.
+    if (result.errors === undefined) return result;
+    return run();
+  }
+  const result = run();
+  cache.set(by.object, key, result);
+  return result;
+}
+
+/** Maps a source iterator, closing it when the mapped one is closed. */
+function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<U>> {
+      const item = await source.next();
+      if (item.done) return { done: true, value: undefined };
+      return { done: false, value: await map(item.value) };
+    },
+    async return(): Promise<IteratorResult<U>> {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(err: unknown): Promise<IteratorResult<U>> {
+      await source.return?.();
+      throw err;
+    },
+  };
+}
+
+/**
+ * graphql-js `subscribe`, except that a change delivered to many
+ * subscriptions with the same share key (see shareKeyOf, passed per
+ * subscription) is executed once and the one result is sent to each. Each
+ * subscription keeps its own source (its own watch: resume point, buffer,
+ * ordering); only the resolution of identical payloads is shared.
+ */
+export async function subscribeShared(args: ExecutionArgs, shareKey: string | undefined): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source;
+  const run = async (payload: unknown): Promise<ExecutionResult> => execute({ ...args, rootValue: payload });
+  const iterator = source[Symbol.asyncIterator]();
+  if (shareKey === undefined) return mapIterator(iterator, run);
+  return mapIterator(iterator, (payload) => sharedExecution(payload as ShareablePayload, shareKey, () => run(payload)));
+}
