@@ -3,7 +3,7 @@
 // this controller measures from the objects, so deletions, finished pods and
 // charges for creates that failed later are corrected.
 
-import { formatUsage, measureUsage, parseUsage } from '../admission/quota-usage.js';
+import { formatUsage, measureUsage, parseUsage, usageOf } from '../admission/quota-usage.js';
 import type { ReconcileKey } from '../queue/keys.js';
 import type { ObjectChange, WatchedResource } from '../queue/registry.js';
 import type { KubeObject } from '../store/types.js';
@@ -12,16 +12,33 @@ import { defineController, done, type ReconcileContext, type ReconcileResult } f
 /** `name: ''` stands for every quota of the namespace. */
 const namespaceKey = (change: ObjectChange): ReconcileKey[] => [{ cluster: change.cluster, namespace: change.namespace, name: '' }];
 
-const phaseOf = (o: KubeObject | null): unknown => (o?.status as { phase?: unknown } | undefined)?.phase;
 const specOf = (o: KubeObject | null): string => JSON.stringify(o?.spec ?? null);
 
-/** Pod changes that can move usage: arrival, departure, finishing, deletion starting, a resize. */
-function podKeys(change: ObjectChange): ReconcileKey[] {
+interface PodResources {
+  containers?: { resources?: unknown }[];
+  initContainers?: { resources?: unknown }[];
+  overhead?: unknown;
+}
+
+/** The part of a pod spec usage is computed from (binding and other spec writes leave it alone). */
+const resourcesOf = (o: KubeObject | null): string => {
+  const spec = (o?.spec ?? {}) as PodResources;
+  return JSON.stringify([(spec.containers ?? []).map((c) => c.resources ?? null), (spec.initContainers ?? []).map((c) => c.resources ?? null), spec.overhead ?? null]);
+};
+
+const podCounts = (o: KubeObject | null, now: Date): boolean => o !== null && usageOf({ group: '', resource: 'pods' }, o, now).size > 0;
+
+/**
+ * Pod changes that can move usage: arrival, departure, a pod that stops
+ * counting (finished, or its deletion began), a resize. As upstream's quota
+ * monitor, a pod being bound or becoming Running is not one.
+ */
+export function podKeys(change: ObjectChange, now = new Date()): ReconcileKey[] {
   if (change.type !== 'MODIFIED') return namespaceKey(change);
   const moved =
-    phaseOf(change.prev) !== phaseOf(change.object) ||
+    podCounts(change.prev, now) !== podCounts(change.object, now) ||
     change.prev?.metadata.deletionTimestamp !== change.object.metadata.deletionTimestamp ||
-    specOf(change.prev) !== specOf(change.object);
+    resourcesOf(change.prev) !== resourcesOf(change.object);
   return moved ? namespaceKey(change) : [];
 }
 

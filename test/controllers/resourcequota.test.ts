@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resourceQuotaAdmission } from '../../src/admission/quota.js';
 import { ApiError } from '../../src/api/errors.js';
-import resourceQuotaController from '../../src/controllers/resourcequota.js';
+import resourceQuotaController, { podKeys } from '../../src/controllers/resourcequota.js';
+import type { ObjectChange } from '../../src/queue/registry.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { ADMIN, Harness } from './reconcile-harness.js';
 
@@ -96,4 +97,23 @@ describe('resource quota', () => {
     await h.settle();
     assert.equal(((await used(h, 'q5', 'mixed')) as Record<string, string>).pods, '0');
   });
+});
+
+describe('which pod changes re-measure quotas', () => {
+  const base: KubeObject = { metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '100m' } } }] }, status: { phase: 'Pending' } };
+  const change = (prev: KubeObject | null, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'MODIFIED'): ObjectChange => ({ cluster: 'c', rv: 2, group: '', resource: 'pods', namespace: 'ns', name: 'p', type, object, prev });
+  const withSpec = (spec: object): KubeObject => ({ ...base, spec: { ...(base.spec as object), ...spec } });
+  const withStatus = (status: object): KubeObject => ({ ...base, status });
+  const cases: { name: string; change: ObjectChange; want: boolean }[] = [
+    { name: 'a new pod is measured', change: change(null, base, 'ADDED'), want: true },
+    { name: 'a deleted pod is measured', change: change(base, base, 'DELETED'), want: true },
+    { name: 'binding (spec.nodeName) is not', change: change(base, withSpec({ nodeName: 'n1' })), want: false },
+    { name: 'becoming Running is not', change: change(base, withStatus({ phase: 'Running' })), want: false },
+    { name: 'finishing (Succeeded) is', change: change(withStatus({ phase: 'Running' }), withStatus({ phase: 'Succeeded' })), want: true },
+    { name: 'failing is', change: change(withStatus({ phase: 'Running' }), withStatus({ phase: 'Failed' })), want: true },
+    { name: 'the start of a graceful deletion is', change: change(base, { ...base, metadata: { ...base.metadata, deletionTimestamp: '2030-01-01T00:00:00Z', deletionGracePeriodSeconds: 30 } }), want: true },
+    { name: 'a resize (container resources) is', change: change(base, withSpec({ containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '200m' } } }] })), want: true },
+    { name: 'a label edit is not', change: change(base, { ...base, metadata: { ...base.metadata, labels: { a: 'b' } } }), want: false },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(podKeys(c.change).length > 0, c.want));
 });
