@@ -12,6 +12,11 @@ import { RuntimeStreamError, type ContainerLogOptions, type Runtime } from '../r
 import { channelSession, exitStatus, failureStatus, EXEC_PROTOCOLS } from './channel-protocol.js';
 import type { KubeletCredential } from './credential.js';
 import { parsePorts, PORT_FORWARD_PROTOCOLS, servePortForwardWebSocket } from './port-forward-websocket.js';
+import { servePortForwardSpdy, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-spdy.js';
+
+/** What a port-forward client may speak, preferred first: kubectl's tunnelled SPDY, then the channel protocol. */
+const FORWARD_PROTOCOLS: readonly string[] = [SPDY_PORT_FORWARD_PROTOCOL, ...PORT_FORWARD_PROTOCOLS];
+const SPDY_TOKEN = 'kubeql-spdy-3.1-portforward';
 
 export interface KubeletServerOptions {
   /** The runtime of the agent the server belongs to (a getter: the server listens before the agent exists, to publish its port). */
@@ -84,7 +89,7 @@ export class KubeletServer {
   constructor(private readonly options: KubeletServerOptions) {
     this.log = options.log.child({ component: 'kubelet-server' });
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...EXEC_PROTOCOLS, ...PORT_FORWARD_PROTOCOLS].find((p) => offered.has(p)) ?? false });
+    this.wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(SPDY_TOKEN) ? SPDY_PORT_FORWARD_PROTOCOL : [...EXEC_PROTOCOLS, ...FORWARD_PROTOCOLS].find((p) => offered.has(p)) ?? false) });
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
   }
 
@@ -145,16 +150,23 @@ export class KubeletServer {
       return refuseUpgrade(socket, 400, `${String(req.headers.upgrade)} is not supported by this node agent: use WebSocket (kubectl 1.30 or newer for exec and attach, 1.31 or newer for port-forward)`);
     }
     const offered = offeredProtocols(req);
-    const supported: readonly string[] = stream !== null ? EXEC_PROTOCOLS : PORT_FORWARD_PROTOCOLS;
+    const supported: readonly string[] = stream !== null ? EXEC_PROTOCOLS : FORWARD_PROTOCOLS;
     const protocol = offered.find((p) => supported.includes(p));
     if (protocol === undefined) {
       return refuseUpgrade(socket, 400, `none of the offered WebSocket subprotocols [${offered.join(', ')}] is supported; this node agent speaks ${supported.join(', ')}`);
     }
     if (forward !== null) {
       const [, namespace = '', pod = ''] = forward.map(decodeURIComponent);
+      const dial = (port: number): Promise<Duplex> => this.options.runtime().portForward(`${namespace}/${pod}`, port);
+      if (protocol === SPDY_PORT_FORWARD_PROTOCOL) {
+        // ws refuses "/" in a subprotocol (not an RFC 7230 token), yet kubectl sends it; hand ws a token and answer with the original.
+        req.headers['sec-websocket-protocol'] = SPDY_TOKEN;
+        this.wss.handleUpgrade(req, socket, head, (ws) => servePortForwardSpdy(ws, dial, this.log));
+        return;
+      }
       const ports = parsePorts(url.searchParams);
       if (typeof ports === 'string') return refuseUpgrade(socket, 400, ports);
-      this.wss.handleUpgrade(req, socket, head, (ws) => servePortForwardWebSocket(ws, ports, (port) => this.options.runtime().portForward(`${namespace}/${pod}`, port), this.log));
+      this.wss.handleUpgrade(req, socket, head, (ws) => servePortForwardWebSocket(ws, ports, dial, this.log));
       return;
     }
     const [, verb = '', namespace = '', pod = '', container = ''] = (stream ?? []).map(decodeURIComponent);

@@ -2,7 +2,9 @@
 // simulated runtime: the whole path (API -> kubelet API -> runtime) as users see it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
+import { freePort } from '../../../src/infra/ports.js';
 import { kubectl, kubectlPath } from '../../helpers/kubectl.js';
 import { agentFixture, boundPod, eventually, phaseOf, type AgentFixture } from '../../node/helpers.js';
 
@@ -107,4 +109,55 @@ test('kubectl exec and logs errors read as the API server words them', { skip },
   const unbound = await k(['exec', 'unbound', '--', 'true']);
   assert.notEqual(unbound.code, 0);
   assert.match(unbound.stderr, /pod unbound does not have a host assigned/);
+});
+
+/** Starts `kubectl port-forward` and resolves once it listens; the caller kills it. */
+async function portForward(args: string[]): Promise<{ child: ReturnType<typeof spawn>; stderr: () => string; port: number }> {
+  const port = await freePort();
+  const child = spawn(kubectlPath() ?? 'kubectl', ['--kubeconfig', fx.api.kubeconfig, 'port-forward', ...args.map((a) => a.replace('LOCAL', String(port)))], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  await eventually(`port-forward listening (${err})`, async () => (out.includes(`Forwarding from 127.0.0.1:${port}`) ? true : undefined), 10_000);
+  return { child, stderr: () => err, port };
+}
+
+function roundTrip(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let got = '';
+    socket.on('data', (c: Buffer) => {
+      got += c.toString();
+      if (got.length >= text.length) {
+        socket.end();
+        resolve(got);
+      }
+    });
+    socket.on('error', reject);
+    setTimeout(() => reject(new Error(`no echo after 5 s (got "${got}")`)), 5000).unref();
+  });
+}
+
+test('kubectl port-forward carries bytes to a declared container port and back', { skip }, async () => {
+  const pf = await portForward(['pod/web', 'LOCAL:8080']);
+  try {
+    assert.equal(await roundTrip(pf.port, 'ping over the tunnel'), 'ping over the tunnel');
+    // A second connection over the same tunnel.
+    assert.equal(await roundTrip(pf.port, 'again'), 'again');
+  } finally {
+    pf.child.kill('SIGTERM');
+  }
+});
+
+test('kubectl port-forward to a port nothing listens on reports kubelet\'s connection refused', { skip }, async () => {
+  const pf = await portForward(['pod/web', 'LOCAL:9999']);
+  try {
+    const socket = net.connect(pf.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await eventually('the forwarding error', async () => (/failed to connect to localhost:9999 inside namespace/.test(pf.stderr()) ? true : undefined), 8000);
+    socket.destroy();
+  } finally {
+    pf.child.kill('SIGTERM');
+  }
 });
