@@ -72,8 +72,8 @@ export async function ownedObjects(loaders: Loaders, owner: KubeObject, apiVersi
 
 /** Pods owned by the object, or by the objects it owns of `viaKind` (Deployment -> ReplicaSet -> Pod). */
 export async function podsOwnedThrough(loaders: Loaders, owner: KubeObject, viaApiVersion: string, viaKind: string): Promise<KubeObject[]> {
-  const intermediates = await ownedObjects(loaders, owner, viaApiVersion, viaKind);
-  const pods = await loaders.items({ apiVersion: 'v1', kind: 'Pod', namespace: namespaceOf(owner) });
+  // Both reads at once: the pods do not depend on which intermediates exist, and one round trip less is a dashboard's latency.
+  const [intermediates, pods] = await Promise.all([ownedObjects(loaders, owner, viaApiVersion, viaKind), loaders.items({ apiVersion: 'v1', kind: 'Pod', namespace: namespaceOf(owner) })]);
   return ownedBy(pods, new Set(intermediates.map((o) => o.metadata.uid ?? '')));
 }
 
