@@ -27,6 +27,12 @@ export interface Config {
   readonly apiUrl: string;
   /** Token a node agent joins with (bootstrap token). */
   readonly nodeToken: string | undefined;
+  /** Address the node agent's kubelet API (logs, exec, attach, port-forward) listens on. @defaultValue 127.0.0.1 */
+  readonly kubeletHost: string;
+  /** Its port; 0 picks a free one (each Node publishes it in daemonEndpoints). @defaultValue 0 */
+  readonly kubeletPort: number;
+  /** Address the API reaches the kubelet API at. @defaultValue kubeletHost, or 127.0.0.1 when that is a wildcard */
+  readonly kubeletAdvertiseAddress: string | undefined;
   /** Serve TLS on the API port too (kubectl sends tokens only over TLS). @defaultValue true */
   readonly tls: boolean;
   /** PEM files of the API's certificate and key; unset: a self-signed pair kept in dataDir/pki. */
@@ -109,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncMs: integer(env, 'KUBEQL_RESYNC_SECONDS', 300, 1, 86_400) * 1000,
     apiUrl: url(env, 'KUBEQL_API_URL', ['http:', 'https:']) ?? `http://${apiHost}:${port}`,
     nodeToken: env.KUBEQL_NODE_TOKEN && env.KUBEQL_NODE_TOKEN !== '' ? env.KUBEQL_NODE_TOKEN : undefined,
+    kubeletHost: env.KUBEQL_KUBELET_HOST && env.KUBEQL_KUBELET_HOST !== '' ? env.KUBEQL_KUBELET_HOST : '127.0.0.1',
+    kubeletPort: integer(env, 'KUBEQL_KUBELET_PORT', 0, 0, 65535),
+    kubeletAdvertiseAddress: env.KUBEQL_KUBELET_ADVERTISE_ADDRESS && env.KUBEQL_KUBELET_ADVERTISE_ADDRESS !== '' ? env.KUBEQL_KUBELET_ADVERTISE_ADDRESS : undefined,
     tls: env.KUBEQL_TLS !== 'false' && env.KUBEQL_TLS !== '0',
     tlsCertFile: env.KUBEQL_TLS_CERT_FILE && env.KUBEQL_TLS_CERT_FILE !== '' ? env.KUBEQL_TLS_CERT_FILE : undefined,
     tlsKeyFile: env.KUBEQL_TLS_KEY_FILE && env.KUBEQL_TLS_KEY_FILE !== '' ? env.KUBEQL_TLS_KEY_FILE : undefined,

@@ -11,7 +11,12 @@ interface AgentFlags {
   nodes?: number;
   namePrefix?: string;
   caFile?: string;
+  kubeletAddress?: string;
+  kubeletPort?: number;
+  advertiseAddress?: string;
 }
+
+const USAGE = 'kubeql node-agent [--nodes N] [--name-prefix P] [--ca-file PEM] [--kubelet-address ADDR] [--kubelet-port PORT] [--advertise-address ADDR]';
 
 export function parseAgentFlags(args: readonly string[]): AgentFlags {
   const flags: AgentFlags = {};
@@ -19,7 +24,7 @@ export function parseAgentFlags(args: readonly string[]): AgentFlags {
     const arg = args[i] ?? '';
     const [name, inline] = arg.startsWith('--') ? arg.slice(2).split('=', 2) : [undefined, undefined];
     const value = inline ?? args[(i += 1)];
-    if (name === undefined || value === undefined) throw new StartupError(`unexpected argument "${arg}" (usage: kubeql node-agent [--nodes N] [--name-prefix P] [--ca-file PEM])`);
+    if (name === undefined || value === undefined) throw new StartupError(`unexpected argument "${arg}" (usage: ${USAGE})`);
     if (name === 'nodes') {
       const nodes = Number(value);
       if (!Number.isInteger(nodes) || nodes < 0 || nodes > 100_000) throw new StartupError(`--nodes ${value} is not a whole number from 0 to 100000`);
@@ -29,6 +34,14 @@ export function parseAgentFlags(args: readonly string[]): AgentFlags {
       flags.namePrefix = value;
     } else if (name === 'ca-file') {
       flags.caFile = value;
+    } else if (name === 'kubelet-address') {
+      flags.kubeletAddress = value;
+    } else if (name === 'advertise-address') {
+      flags.advertiseAddress = value;
+    } else if (name === 'kubelet-port') {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`--kubelet-port ${value} is not a port from 0 to 65535`);
+      flags.kubeletPort = port;
     } else {
       throw new StartupError(`unknown flag --${name}`);
     }
@@ -56,11 +69,16 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
     log,
     nodes: flags.nodes ?? config.nodes,
     namePrefix: flags.namePrefix ?? 'kubeql-node',
+    kubelet: {
+      host: flags.kubeletAddress ?? config.kubeletHost,
+      port: flags.kubeletPort ?? config.kubeletPort,
+      ...((flags.advertiseAddress ?? config.kubeletAdvertiseAddress) !== undefined ? { advertiseAddress: flags.advertiseAddress ?? config.kubeletAdvertiseAddress } : {}),
+    },
   }).catch((err: unknown) => {
     if (err instanceof ApiStatusError && err.code === 401) throw new StartupError(`the API at ${config.apiUrl} rejected KUBEQL_NODE_TOKEN`);
     if (err instanceof ApiStatusError) throw err;
     throw new StartupError(`cannot reach the API at ${config.apiUrl} (KUBEQL_API_URL): ${(err as Error).message}`);
   });
-  log.info({ nodes: running.agent.nodeNames.length }, 'node agent running');
+  log.info({ nodes: running.agent.nodeNames.length, kubeletPort: running.kubelet?.listeningPort }, 'node agent running');
   lifecycle.add('node-agent', running.stop);
 }
