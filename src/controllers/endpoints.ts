@@ -1,7 +1,8 @@
 // Endpoints for every Service with a selector (pkg/controller/endpoint):
 // ready pods' addresses in `addresses`, the others in `notReadyAddresses`,
 // grouped into subsets of pods serving the same resolved ports. Services
-// without a selector keep their hand-made Endpoints untouched.
+// without a selector keep their hand-made Endpoints untouched. A write the API
+// refuses is a Warning Event (FailedToCreateEndpoint / FailedToUpdateEndpoint).
 
 import type { Requester } from '../objects/admission.js';
 import type { ResourceRef } from '../objects/service.js';
@@ -81,18 +82,34 @@ async function syncService(ctx: ReconcileContext, services: ResourceRef, endpoin
   const subsets = endpointSubsets(service, endpoints);
   const labels = desiredLabels(service);
   if (current === null) {
+    const body: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets };
     try {
-      await objects.create(endpointsRef, namespace, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, labels }, subsets }, { requester: REQUESTER, signal });
+      await objects.create(endpointsRef, namespace, body, { requester: REQUESTER, signal });
     } catch (err) {
       // Created meanwhile (another worker): the next change brings us back.
-      if (!(err instanceof AlreadyExistsError)) throw err;
+      if (err instanceof AlreadyExistsError) return;
+      // Creates keep failing while the namespace terminates: drop the key, as upstream.
+      if (namespaceTerminating(err)) return;
+      await ctx.events.record(body, 'Warning', 'FailedToCreateEndpoint', `Failed to create endpoint for service ${namespace}/${name}: ${(err as Error).message}`);
+      throw err;
     }
     return;
   }
   const same = JSON.stringify(current.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(labels);
   if (same) return;
   const next: KubeObject = { ...current, metadata: { ...current.metadata, labels }, subsets };
-  await objects.update(endpointsRef, namespace, name, next, { requester: REQUESTER, signal });
+  try {
+    await objects.update(endpointsRef, namespace, name, next, { requester: REQUESTER, signal });
+  } catch (err) {
+    // A conflict is the normal price of optimistic concurrency (upstream's informer cache makes it rarer): retried without an Event.
+    if (!(err instanceof ConflictError)) await ctx.events.record({ apiVersion: 'v1', kind: 'Endpoints', ...next }, 'Warning', 'FailedToUpdateEndpoint', `Failed to update endpoint ${namespace}/${name}: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+function namespaceTerminating(err: unknown): boolean {
+  const causes = (err as { details?: { causes?: { reason?: string }[] } } | null)?.details?.causes;
+  return Array.isArray(causes) && causes.some((c) => c.reason === 'NamespaceTerminating');
 }
 
 async function reconcileEndpoints(ctx: ReconcileContext): Promise<ReconcileResult> {
