@@ -173,4 +173,15 @@ describe('seed 003: Kubernetes in Action with kubectl', { skip: kubectlSkip }, (
       assert.equal(result.stderr, 'error: Metrics API not available\n');
     }
   });
+
+  it('the rc\'s events come from replication-controller, as upstream\'s ReplicationManager records them', { skip: 'src/controllers records them as replicationcontroller-controller (reported)' }, async () => {
+    assert.match(await c.ok(['describe', 'rc', 'kubia']), /^ {2}Normal +SuccessfulCreate +\S+ +replication-controller +Created pod: kubia-\w{5}$/m);
+  });
+
+  it('kubectl get componentstatuses lists the control-plane components the book shows', { skip: 'componentstatuses (cs) is not served (reported)' }, async () => {
+    const result = await c.run(['get', 'cs']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+\n/);
+    assert.match(result.stdout, /^NAME +STATUS +MESSAGE +ERROR\n/);
+  });
 });
