@@ -8,6 +8,7 @@ import type { Requester } from '../objects/admission.js';
 import type { ResourceRef } from '../objects/service.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { KubeObject } from '../store/types.js';
+import { generatedPodName, podNamePrefix } from './replica/pods.js';
 import { defineController, done, type ReconcileContext, type ReconcileResult } from './runtime/define.js';
 import { comparePorts, hostnameFor, nodeNameOf, podChangeKeys, podEndpoint, portsKey, serviceSelector, targetRef, type EndpointPort, type PodEndpoint } from './service-pods.js';
 
@@ -89,6 +90,27 @@ async function syncService(ctx: ReconcileContext, services: ResourceRef, slices:
   const pending: SliceContent[] = [];
   // Slices already right stay as they are.
   for (const content of desired) if (take((s) => contentOf(s) === contentKey(content)) === undefined) pending.push(content);
+  try {
+    await writeSlices(ctx, slices, service, labels, pending, take);
+  } catch (err) {
+    // Creates keep failing while the namespace terminates: drop the key, as upstream.
+    if (namespaceTerminating(err)) return;
+    if (!(err instanceof ConflictError)) await ctx.events.record({ apiVersion: 'v1', kind: 'Service', ...service }, 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${namespace}/${name}: ${(err as Error).message}`);
+    throw err;
+  }
+  for (const slice of unused) await deleteSlice(ctx, slices, slice);
+}
+
+function namespaceTerminating(err: unknown): boolean {
+  const causes = (err as { details?: { causes?: { reason?: string }[] } } | null)?.details?.causes;
+  return Array.isArray(causes) && causes.some((c) => c.reason === 'NamespaceTerminating');
+}
+
+/** Updates reusable slices of the same shape, creates the rest. */
+async function writeSlices(ctx: ReconcileContext, slices: ResourceRef, service: KubeObject, labels: Record<string, string>, pending: SliceContent[], take: (match: (s: KubeObject) => boolean) => KubeObject | undefined): Promise<void> {
+  const { objects, key, signal } = ctx;
+  const namespace = key.namespace;
+  const name = service.metadata.name ?? '';
   for (const content of pending) {
     const reuse = take((s) => shapeOf(s.addressType, s.ports) === shapeOf(content.addressType, content.ports));
     if (reuse !== undefined) {
@@ -96,9 +118,10 @@ async function syncService(ctx: ReconcileContext, services: ResourceRef, slices:
       continue;
     }
     const owner = { apiVersion: 'v1', kind: 'Service', name, uid: service.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
-    await objects.create(slices, namespace, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { generateName: `${name}-`, labels, ownerReferences: [owner] }, ...content }, { requester: REQUESTER, signal });
+    // The name is made here, as the API server's generateName would make it: validation
+    // in the object service runs before the store resolves generateName.
+    await objects.create(slices, namespace, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: generatedPodName(name), generateName: podNamePrefix(name), labels, ownerReferences: [owner] }, ...content }, { requester: REQUESTER, signal });
   }
-  for (const slice of unused) await deleteSlice(ctx, slices, slice);
 }
 
 async function reconcileSlices(ctx: ReconcileContext): Promise<ReconcileResult> {
