@@ -5,8 +5,8 @@
 // binding to one node from stale snapshots take turns instead of both
 // passing the check. A binder that dies drops its connection and the lock.
 // The pods bound to the node are read in the same round trip as the lock
-// (an indexed lookup by node), so the lock costs one extra round trip per
-// bind (its COMMIT) over an unlocked bind.
+// (an indexed lookup by node, only the fields the check reads), so the lock
+// costs one extra round trip per bind (its COMMIT) over an unlocked bind.
 
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -25,6 +25,23 @@ export interface PgNodeBindLockOptions {
 export function nodeLockKey(cluster: string, nodeName: string): string {
   return createHash('sha256').update(`kubeql:bind:${cluster}\u0000${nodeName}`).digest().readBigInt64BE(0).toString();
 }
+
+/**
+ * The pods on a node that still hold resources, cut down to what the bind
+ * check reads (requests come from the spec alone: containers, init
+ * containers, overhead; ports from containers), so a node with a hundred
+ * pods costs a hundred small rows, not a hundred whole pods. The node-name
+ * condition is the store's index expression.
+ */
+const BOUND_PODS_SQL = (cluster: string, nodeName: string): string => `
+SELECT jsonb_build_object(
+  'metadata', jsonb_build_object('uid', o->'metadata'->'uid', 'name', o->'metadata'->'name', 'namespace', o->'metadata'->'namespace'),
+  'spec', jsonb_strip_nulls(jsonb_build_object('nodeName', o->'spec'->'nodeName', 'containers', o->'spec'->'containers', 'initContainers', o->'spec'->'initContainers', 'overhead', o->'spec'->'overhead')),
+  'status', jsonb_build_object('phase', o->'status'->'phase')) AS object
+FROM (SELECT "object" AS o FROM objects
+      WHERE cluster = ${cluster} AND api_group = '' AND resource = 'pods'
+        AND COALESCE("object"->'spec'->>'nodeName', '') = ${nodeName}
+        AND COALESCE("object"->'status'->>'phase', '') NOT IN ('Succeeded', 'Failed')) bound`;
 
 export class PgNodeBindLock implements NodeBindLock {
   private readonly pool: pg.Pool;
@@ -46,12 +63,9 @@ export class PgNodeBindLock implements NodeBindLock {
     let healthy = false;
     try {
       // One round trip (simple protocol, so no parameters): the key is a
-      // number we computed and the names are escaped literals. The lookup
-      // matches the store's node-name index expression.
+      // number we computed and the names are escaped literals.
       const results = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${nodeLockKey(cluster, nodeName)}); ` +
-          `SELECT "object" FROM objects WHERE cluster = ${client.escapeLiteral(cluster)} AND api_group = '' AND resource = 'pods' ` +
-          `AND COALESCE("object"->'spec'->>'nodeName', '') = ${client.escapeLiteral(nodeName)}`,
+        `BEGIN; SELECT pg_advisory_xact_lock(${nodeLockKey(cluster, nodeName)}); ${BOUND_PODS_SQL(client.escapeLiteral(cluster), client.escapeLiteral(nodeName))}`,
       )) as unknown as pg.QueryResult<{ object: KubeObject }>[];
       const boundPods = results[2]?.rows.map((row) => row.object) ?? [];
       try {

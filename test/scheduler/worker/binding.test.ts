@@ -5,6 +5,7 @@ import { silentLogger } from '../../../src/log.js';
 import { bindPod, type NodeBindLock } from '../../../src/objects/binding.js';
 import { PgNodeBindLock } from '../../../src/scheduler/node-bind-lock.js';
 import type { ObjectService } from '../../../src/objects/service.js';
+import type { KubeObject } from '../../../src/store/types.js';
 import { testDatabaseUrl, uniqueClusterName } from '../../helpers/env.js';
 import { ADMIN, nodeNameOf, nodeObject, openObjects, podObject, podScheduled, refs } from './helpers.js';
 
@@ -80,6 +81,32 @@ describe('binding a pod (pods/binding and the scheduler)', () => {
     } finally {
       await Promise.all(locks.map((l) => l.close()));
       await other.store.close();
+    }
+  });
+
+  it('the advisory lock\'s cut-down read of bound pods still counts init containers, overhead and host ports, and skips finished pods', async () => {
+    const lock = new PgNodeBindLock({ databaseUrl: testDatabaseUrl(), log: silentLogger() });
+    try {
+      const r = refs(objects, uniqueClusterName('bind'));
+      await objects.create(r.nodes, '', nodeObject('n1', { cpu: '4' }), { requester: ADMIN });
+      const init = { initContainers: [{ name: 'init', image: 'busybox', resources: { requests: { cpu: '2' } } }], overhead: { cpu: '1' } };
+      await objects.create(r.pods, 'default', podObject('big-init', { cpu: '500m', spec: init }), { requester: ADMIN });
+      await bindPod(objects, r.pods, 'default', 'big-init', 'n1', { requester: ADMIN, nodeLock: lock });
+      // Counted as max(2, 0.5) + 1 = 3 cpu: a 1.5-cpu pod does not fit, a 1-cpu pod does.
+      await objects.create(r.pods, 'default', podObject('too-big', { cpu: '1500m' }), { requester: ADMIN });
+      assert.equal(await conflictMessage(bindPod(objects, r.pods, 'default', 'too-big', 'n1', { requester: ADMIN, nodeLock: lock })), 'Operation cannot be fulfilled on pods/binding "too-big": node "n1" cannot fit the pod: Insufficient cpu');
+      const port = (name: string): KubeObject => podObject(name, { spec: { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80, hostPort: 8080 }] }] } });
+      await objects.create(r.pods, 'default', port('port-a'), { requester: ADMIN });
+      await objects.create(r.pods, 'default', port('port-b'), { requester: ADMIN });
+      await bindPod(objects, r.pods, 'default', 'port-a', 'n1', { requester: ADMIN, nodeLock: lock });
+      assert.match(await conflictMessage(bindPod(objects, r.pods, 'default', 'port-b', 'n1', { requester: ADMIN, nodeLock: lock })), /cannot fit the pod: node\(s\) didn't have free ports for the requested pod ports$/);
+      // A finished pod holds nothing: once big-init has Succeeded, too-big fits.
+      const done = await objects.get(r.pods, 'default', 'big-init');
+      await objects.update(r.pods, 'default', 'big-init', { ...done, status: { ...(done.status as object), phase: 'Succeeded' } }, { requester: ADMIN, subresource: 'status' });
+      await bindPod(objects, r.pods, 'default', 'too-big', 'n1', { requester: ADMIN, nodeLock: lock });
+      assert.equal(nodeNameOf(await objects.get(r.pods, 'default', 'too-big')), 'n1');
+    } finally {
+      await lock.close();
     }
   });
 
