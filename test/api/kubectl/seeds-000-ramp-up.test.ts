@@ -127,6 +127,29 @@ describe('seed 000: Kubernetes Ramp Up with kubectl', { skip: kubectlSkip }, () 
     assert.match(ingressDescribed, /^Annotations: +nginx\.ingress\.kubernetes\.io\/backend-protocol: GRPC$/m);
   });
 
+  it('the three Service types the tutorial names, made with kubectl create service; annotate needs --overwrite to change a value', async () => {
+    assert.equal(await c.ok(['create', 'service', 'nodeport', 'fortune-np', '--tcp=50051:50051', '--node-port=31051']), 'service/fortune-np created\n');
+    assert.equal(await c.ok(['create', 'service', 'clusterip', 'fortune-headless', '--clusterip=None', '--tcp=50051:50051']), 'service/fortune-headless created\n');
+    assert.equal(await c.ok(['create', 'service', 'externalname', 'fortune-ext', '--external-name=fortune.example.com']), 'service/fortune-ext created\n');
+    const table = rows(await c.ok(['get', 'svc', 'fortune-np', 'fortune-headless', 'fortune-ext', '-o', 'wide']));
+    assert.deepEqual(table[0], ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR']);
+    assert.deepEqual(table[1]?.filter((_, i) => i !== 2 && i !== 5), ['fortune-np', 'NodePort', '<none>', '50051:31051/TCP', 'app=fortune-np']);
+    assert.deepEqual(table[2]?.filter((_, i) => i !== 5), ['fortune-headless', 'ClusterIP', 'None', '<none>', '50051/TCP', 'app=fortune-headless']);
+    assert.deepEqual(table[3]?.filter((_, i) => i !== 5), ['fortune-ext', 'ExternalName', '<none>', 'fortune.example.com', '<none>', 'app=fortune-ext']);
+    const described = await c.ok(['describe', 'svc', 'fortune-ext']);
+    assert.match(described, /^Type: +ExternalName\n/m);
+    assert.match(described, /^External Name: +fortune\.example\.com\n/m);
+
+    assert.equal(await c.ok(['annotate', 'svc', 'fortune-np', 'owner=team-a']), 'service/fortune-np annotated\n');
+    const refused = await c.run(['annotate', 'svc', 'fortune-np', 'owner=team-b']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, "error: --overwrite is false but found the following declared annotation(s): 'owner' already has a value (team-a)\n");
+    assert.equal(await c.ok(['annotate', 'svc', 'fortune-np', 'owner=team-b', '--overwrite']), 'service/fortune-np annotated\n');
+    assert.equal(await c.ok(['get', 'svc', 'fortune-np', '-o', 'jsonpath={.metadata.annotations.owner}']), 'team-b');
+    assert.equal(await c.ok(['annotate', 'svc', 'fortune-np', 'owner-']), 'service/fortune-np annotated\n');
+    assert.match(await c.ok(['describe', 'svc', 'fortune-np']), /^Annotations: +<none>$/m);
+  });
+
   it('kubectl create of an object with generateName gets a generated name', { skip: GENERATE_NAME_REFUSED }, async () => {
     const created = await c.ok(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: fortune-\n' });
     assert.match(created, /^configmap\/fortune-[a-z0-9]{5} created\n$/);
