@@ -85,11 +85,13 @@ export class KubeletServer {
   private readonly wss: WebSocketServer;
   private readonly log: Logger;
   private port = 0;
+  private readonly chosen = new WeakMap<http.IncomingMessage, string>();
 
   constructor(private readonly options: KubeletServerOptions) {
     this.log = options.log.child({ component: 'kubelet-server' });
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(SPDY_TOKEN) ? SPDY_PORT_FORWARD_PROTOCOL : [...EXEC_PROTOCOLS, ...FORWARD_PROTOCOLS].find((p) => offered.has(p)) ?? false) });
+    // The subprotocol is chosen per path in upgrade(); ws only echoes that choice.
+    this.wss = new WebSocketServer({ noServer: true, handleProtocols: (_offered, req) => this.chosen.get(req) ?? false });
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
   }
 
@@ -155,6 +157,7 @@ export class KubeletServer {
     if (protocol === undefined) {
       return refuseUpgrade(socket, 400, `none of the offered WebSocket subprotocols [${offered.join(', ')}] is supported; this node agent speaks ${supported.join(', ')}`);
     }
+    this.chosen.set(req, protocol);
     if (forward !== null) {
       const [, namespace = '', pod = ''] = forward.map(decodeURIComponent);
       const dial = (port: number): Promise<Duplex> => this.options.runtime().portForward(`${namespace}/${pod}`, port);
