@@ -2,7 +2,9 @@
 // simulated runtime: the whole path (API -> kubelet API -> runtime) as users see it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../../src/infra/ports.js';
 import { kubectl, kubectlPath } from '../../helpers/kubectl.js';
@@ -13,8 +15,10 @@ if (skip) process.stdout.write(`# skipping kubectl pod stream tests: ${skip}\n`)
 
 let fx: AgentFixture;
 
-async function runningPod(name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}): Promise<void> {
-  await fx.admin.post('/api/v1/namespaces/default/pods', boundPod(name, 'sim-0', spec, annotations));
+async function runningPod(name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}, labels: Record<string, string> = {}): Promise<void> {
+  const pod = boundPod(name, 'sim-0', spec, annotations);
+  pod.metadata.labels = labels;
+  await fx.admin.post('/api/v1/namespaces/default/pods', pod);
   await eventually(`${name} Running`, async () => (phaseOf(await fx.admin.get(`/api/v1/namespaces/default/pods/${name}`)) === 'Running' ? true : undefined));
 }
 
@@ -160,4 +164,44 @@ test('kubectl port-forward to a port nothing listens on reports kubelet\'s conne
   } finally {
     pf.child.kill('SIGTERM');
   }
+});
+
+test('kubectl logs deploy/NAME reads the first pod the Deployment selects', { skip }, async () => {
+  await fx.admin.post('/apis/apps/v1/namespaces/default/deployments', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'shop', namespace: 'default' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { containers: [{ name: 'shop', image: 'shop:1.0' }] } } },
+  });
+  // No controller runs in this fixture: the pod the Deployment would own is created directly.
+  await runningPod('shop-1', { containers: [{ name: 'shop', image: 'shop:1.0' }] }, { 'kubeql.io/log-lines': 'shop is open' }, { app: 'shop' });
+  const logs = await k(['logs', 'deploy/shop']);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.match(logs.stdout, /^simulated container shop started: image shop:1\.0, command \(image default\)\nshop is open\n/);
+});
+
+test('kubectl attach streams what the container prints from now on', { skip }, async () => {
+  const child = spawn(kubectlPath() ?? 'kubectl', ['--kubeconfig', fx.api.kubeconfig, 'attach', 'web', '-c', 'app'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  try {
+    await eventually('an attached line', async () => (/^running for \d+s$/m.test(out) ? true : undefined), 8000);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.ok(!out.includes('listening on :8080'), 'attach shows no history');
+});
+
+test('kubectl 1.30 execs over WebSocket; 1.27-1.29 (SPDY only) are told which version works', { skip }, async () => {
+  const versioned = (v: string): string => `${path.dirname(fs.realpathSync(kubectlPath() ?? 'kubectl'))}/kubectl.${v}`;
+  const modern = await kubectl(fx.api.kubeconfig, ['exec', 'web', '-c', 'app', '--', 'echo', 'from 1.30'], { binary: versioned('1.30') });
+  assert.equal(modern.code, 0, modern.stderr);
+  assert.equal(modern.stdout, 'from 1.30\n');
+  const old = await kubectl(fx.api.kubeconfig, ['exec', 'web', '-c', 'app', '--', 'true'], { binary: versioned('1.29') });
+  assert.notEqual(old.code, 0);
+  assert.match(old.stderr, /kubeql serves pods\/exec over WebSocket only .*use kubectl 1\.30 or newer/);
+  const forward = await kubectl(fx.api.kubeconfig, ['port-forward', 'pod/web', `${await freePort()}:8080`], { binary: versioned('1.30') });
+  assert.notEqual(forward.code, 0);
+  assert.match(forward.stderr, /kubeql serves pods\/portforward over WebSocket only .*use kubectl 1\.31 or newer/);
 });
