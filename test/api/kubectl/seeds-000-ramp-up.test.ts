@@ -12,9 +12,8 @@ import { kubectlSkip, rows, seedManifest, startSeedCluster, type SeedCluster } f
 if (kubectlSkip) process.stdout.write(`# skipping seed 000 kubectl tests: ${kubectlSkip}\n`);
 
 // ObjectService.create validates metadata (name required) before the store
-// resolves generateName, so every generateName create is Invalid; the
-// EndpointSlice controller's slices are never made and kubectl describe
-// service (which reads EndpointSlices) shows no endpoints.
+// resolves generateName, so every generateName create is Invalid (the
+// EndpointSlice controller now names its slices itself to get around it).
 const GENERATE_NAME_REFUSED = 'creates with metadata.generateName are refused as Invalid (src/objects, reported)';
 
 describe('seed 000: Kubernetes Ramp Up with kubectl', { skip: kubectlSkip }, () => {
@@ -155,7 +154,7 @@ describe('seed 000: Kubernetes Ramp Up with kubectl', { skip: kubectlSkip }, () 
     assert.match(created, /^configmap\/fortune-[a-z0-9]{5} created\n$/);
   });
 
-  it('kubectl describe service lists the endpoints it reads from EndpointSlices', { skip: GENERATE_NAME_REFUSED }, async () => {
+  it('kubectl describe service lists the endpoints it reads from EndpointSlices', async () => {
     await c.until(['describe', 'service', 'fortune-teller-service'], /^Endpoints: +10\.244\.\d+\.\d+:50051,10\.244\.\d+\.\d+:50051$/m);
     await c.until(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=fortune-teller-service', '--no-headers'], /^fortune-teller-service-[a-z0-9]{5}\s+IPv4\s+50051\s/);
   });
