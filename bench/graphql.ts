@@ -66,6 +66,8 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
+// The machine is shared: every phase reports the load it ran under.
+const load = (): string => `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 
 async function create(objects: ObjectService, body: KubeObject): Promise<KubeObject> {
   const ref = objects.resourceForKind(CLUSTER, body.apiVersion ?? '', body.kind ?? '');
@@ -131,6 +133,8 @@ const wallClock = (): number => performance.timeOrigin + performance.now();
 interface FanoutResult {
   delivered: number;
   latencies: number[];
+  /** CPU time (user + system, µs) the subscriber process spent while events arrived. */
+  cpuMicros: number;
 }
 
 /**
@@ -157,14 +161,16 @@ async function runSubscribers(url: string, token: string, count: number, resourc
       },
     );
   }
+  const cpuBefore = await new Promise<NodeJS.CpuUsage>((resolve) => process.once('message', () => resolve(process.cpuUsage())));
   const deadline = await new Promise<number>((resolve) => process.once('message', (m) => resolve(Number(m))));
   while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const cpu = process.cpuUsage(cpuBefore);
   await Promise.all(clients.map((c) => c.dispose()));
-  const result: FanoutResult = { delivered: latencies.length, latencies };
+  const result: FanoutResult = { delivered: latencies.length, latencies, cpuMicros: cpu.user + cpu.system };
   await new Promise<void>((resolve) => process.send?.(result, () => resolve()));
 }
 
-async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[] }> {
+async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[]; serverCpuMicros: number; clientCpuMicros: number }> {
   const list = await objects.list(objects.resourceForKind(CLUSTER, 'v1', 'Pod'), 'fan');
   const writes = FANOUT_WRITES_PER_S * FANOUT_SECONDS;
   const expected = writes * SUBSCRIBERS;
@@ -182,6 +188,9 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
   if ((await next()) !== 'ready') throw new Error('subscriber process did not start');
   await new Promise((r) => setTimeout(r, 1000)); // let every subscription start its watch
   const podRef = objects.resourceForKind(CLUSTER, 'v1', 'Pod');
+  // CPU time per delivered event depends far less on the machine's load than latency does.
+  child.send('start');
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < writes; i++) {
     const due = started + (i * 1000) / FANOUT_WRITES_PER_S;
@@ -192,8 +201,9 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
   child.send(Date.now() + 30_000);
   const result = (await next()) as FanoutResult;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-  return { delivered: result.delivered, expected, seconds, latencies: result.latencies.sort((a, b) => a - b) };
+  return { delivered: result.delivered, expected, seconds, latencies: result.latencies.sort((a, b) => a - b), serverCpuMicros: cpu.user + cpu.system, clientCpuMicros: result.cpuMicros };
 }
 
 async function main(): Promise<void> {
@@ -222,12 +232,14 @@ async function main(): Promise<void> {
         floor.push(performance.now() - started);
       }
       floor.sort((a, b) => a - b);
+      say(load());
       say(`store reads under the dashboard query (4 lists, ${DEPLOYMENTS * PODS_PER_DEPLOYMENT} pods), ${QUERY_RUNS} runs: p50 ${ms(percentile(floor, 50))}, p99 ${ms(percentile(floor, 99))}`);
       const samples = await dashboardLatency(url, token);
       say(`dashboard query (${DEPLOYMENTS} deployments, ${DEPLOYMENTS * PODS_PER_DEPLOYMENT} pods with nodes), ${QUERY_RUNS} runs: p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(samples.at(-1) ?? Number.NaN)}`);
-      say(`fan-out: ${SUBSCRIBERS} subscribers, ${FANOUT_WRITES_PER_S} writes/s for ${FANOUT_SECONDS} s ...`);
+      say(`${load()}; fan-out: ${SUBSCRIBERS} subscribers, ${FANOUT_WRITES_PER_S} writes/s for ${FANOUT_SECONDS} s ...`);
       const f = await fanout(url, token, api.objects);
-      say(`fan-out: ${f.delivered}/${f.expected} events delivered in ${f.seconds.toFixed(1)} s (${(f.delivered / f.seconds).toFixed(0)} events/s); latency p50 ${ms(percentile(f.latencies, 50))}, p99 ${ms(percentile(f.latencies, 99))}, max ${ms(f.latencies.at(-1) ?? Number.NaN)}`);
+      say(`fan-out: ${f.delivered}/${f.expected} events delivered in ${f.seconds.toFixed(1)} s (${(f.delivered / f.seconds).toFixed(0)} events/s); latency p50 ${ms(percentile(f.latencies, 50))}, p99 ${ms(percentile(f.latencies, 99))}, max ${ms(f.latencies.at(-1) ?? Number.NaN)}; ${load()}`);
+      say(`fan-out CPU per delivered event: API process ${(f.serverCpuMicros / f.delivered).toFixed(1)} µs (writes and PostgreSQL client included), subscriber process ${(f.clientCpuMicros / f.delivered).toFixed(1)} µs`);
     } finally {
       await api.stop();
     }
