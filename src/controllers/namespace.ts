@@ -1,7 +1,7 @@
 // Namespace lifecycle: a deleted Namespace is Terminating (the store keeps it
 // while spec.finalizers holds "kubernetes"); this controller deletes
 // everything in it, then removes its finalizer, which lets it go
-// (pkg/controller/namespace). System namespaces are created by the
+// (pkg/controller/namespace). Its status conditions say what is still there. System namespaces are created by the
 // ObjectService when a cluster is first used.
 
 import type { ApiResource } from '../api/resources/types.js';
@@ -10,6 +10,7 @@ import type { ObjectService, ResourceRef } from '../objects/service.js';
 import { ConflictError, NotFoundError } from '../store/errors.js';
 import type { KubeObject } from '../store/types.js';
 import { forEachLimited } from './limited.js';
+import { failures, updatedConditions, type ContentTotals, type NamespaceCondition } from './namespace-conditions.js';
 import { defineController, done, requeueAfter, type ReconcileContext, type ReconcileResult } from './runtime/define.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
@@ -18,8 +19,6 @@ const REQUESTER: Requester = { username: 'system:serviceaccount:kube-system:name
 const CONTENT_RECHECK_MS = 1000;
 // Objects deleted at once (the store's group commit batches them).
 const PARALLEL_DELETES = 32;
-
-export const REASON_NAMESPACE_CONTENT_REMAINING = 'NamespaceContentRemaining';
 
 /** The resources whose objects live in namespaces and can be listed and deleted, one version each. */
 export function namespacedResources(objects: ObjectService, cluster: string): ApiResource[] {
@@ -44,48 +43,59 @@ const specFinalizers = (ns: KubeObject): string[] => {
 };
 
 /**
- * Deletes every object in the namespace; returns how many are still there
- * (terminating pods, objects held by finalizers).
+ * Deletes every object in the namespace; returns what is still there
+ * (terminating pods, objects held by finalizers) and the deletes that failed.
  */
-async function deleteContent(ctx: ReconcileContext, namespace: string): Promise<number> {
+async function deleteContent(ctx: ReconcileContext, namespace: string): Promise<ContentTotals> {
   const { objects, key, signal } = ctx;
-  let remaining = 0;
+  const totals: ContentTotals = { remainingByResource: new Map(), remainingByFinalizer: new Map(), deleteErrors: [] };
+  const remains = (resource: ApiResource, object: KubeObject): void => {
+    const id = `${resource.resource}.${resource.group}`;
+    totals.remainingByResource.set(id, (totals.remainingByResource.get(id) ?? 0) + 1);
+    for (const f of object.metadata.finalizers ?? []) totals.remainingByFinalizer.set(f, (totals.remainingByFinalizer.get(f) ?? 0) + 1);
+  };
   for (const resource of namespacedResources(objects, key.cluster)) {
     const ref: ResourceRef = { cluster: key.cluster, resource };
     const list = await objects.list(ref, namespace, { signal });
     await forEachLimited(list.items, PARALLEL_DELETES, async (object) => {
-      remaining += 1;
-      if (object.metadata.deletionTimestamp !== undefined) return;
+      if (object.metadata.deletionTimestamp !== undefined) return remains(resource, object);
       const name = object.metadata.name ?? '';
       try {
         const result = await objects.delete(ref, namespace, name, { requester: REQUESTER, signal, preconditions: { uid: object.metadata.uid ?? '' } });
-        if (result.deleted) remaining -= 1;
+        if (!result.deleted) remains(resource, object);
       } catch (err) {
-        if (err instanceof NotFoundError) remaining -= 1;
-        else if (!(err instanceof ConflictError)) throw err;
+        if (err instanceof NotFoundError) return;
+        remains(resource, object);
+        if (!(err instanceof ConflictError)) totals.deleteErrors.push((err as Error).message);
       }
     });
   }
-  return remaining;
+  return totals;
 }
 
+const timestamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 async function reconcileNamespace(ctx: ReconcileContext): Promise<ReconcileResult> {
-  const { objects, key, signal, events } = ctx;
+  const { objects, key, signal } = ctx;
   const ref = objects.resource(key.cluster, '', 'v1', 'namespaces');
-  const ns = await objects.store.get(objects.key(ref, '', key.name), { signal });
+  const nsKey = objects.key(ref, '', key.name);
+  let ns = await objects.store.get(nsKey, { signal });
   if (ns === null || ns.metadata.deletionTimestamp === undefined) return done();
   const finalizers = specFinalizers(ns);
   if (!finalizers.includes(NAMESPACE_FINALIZER)) return done();
-  const remaining = await deleteContent(ctx, key.name);
-  if (remaining > 0) {
-    await events.record(ns, 'Normal', REASON_NAMESPACE_CONTENT_REMAINING, `Some resources are remaining: ${remaining} object(s) are still being deleted`);
-    return requeueAfter(CONTENT_RECHECK_MS);
-  }
+  const totals = await deleteContent(ctx, key.name);
+  const now = timestamp(ctx.now());
+  const status = (ns.status ?? {}) as { conditions?: NamespaceCondition[] };
+  const conditions = updatedConditions(status.conditions ?? [], failures(totals, now), now);
+  // A stale version is a Conflict: retried.
+  if (conditions !== undefined) ns = await objects.store.update(nsKey, { ...ns, status: { ...status, conditions } }, { subresource: 'status', signal });
+  if (totals.deleteErrors.length > 0) throw new Error(`namespace ${key.name}: ${totals.deleteErrors.length} delete(s) failed: ${totals.deleteErrors[0] ?? ''}`);
+  if ([...totals.remainingByResource.values()].some((n) => n > 0)) return requeueAfter(CONTENT_RECHECK_MS);
   // Empty: drop our finalizer, as namespaces/<name>/finalize does (straight to
   // the store: create-time defaults must not put it back). With no finalizer
-  // left, the store removes the namespace. A stale version is a Conflict: retried.
+  // left, the store removes the namespace.
   const next: KubeObject = { ...ns, spec: { ...(ns.spec as object), finalizers: finalizers.filter((f) => f !== NAMESPACE_FINALIZER) } };
-  await objects.store.update(objects.key(ref, '', key.name), next, { signal });
+  await objects.store.update(nsKey, next, { signal });
   return done();
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import namespaceController from '../../src/controllers/namespace.js';
+import { failures, updatedConditions, type ContentTotals } from '../../src/controllers/namespace-conditions.js';
 import serviceAccountController from '../../src/controllers/serviceaccount.js';
 import { ApiError } from '../../src/api/errors.js';
 import { ADMIN, Harness } from './reconcile-harness.js';
@@ -52,8 +53,21 @@ describe('namespace controller', () => {
     assert.equal(first.kind, 'requeueAfter');
     const stopping = await h.get('', 'v1', 'pods', 'slow', 'bound');
     assert.ok(stopping?.metadata.deletionTimestamp, 'the bound pod is terminating, not gone');
-    assert.ok(await h.get('', 'v1', 'namespaces', '', 'slow'), 'the namespace waits for it');
-    assert.ok(h.events.some((e) => e.reason === 'NamespaceContentRemaining'));
+    const waiting = await h.get('', 'v1', 'namespaces', '', 'slow');
+    assert.ok(waiting, 'the namespace waits for it');
+    // Its status says why, in upstream's words (what `kubectl describe namespace` lists).
+    const conditions = (waiting.status as { phase?: string; conditions?: { type: string; status: string; reason: string; message: string }[] }).conditions ?? [];
+    assert.equal((waiting.status as { phase?: string }).phase, 'Terminating');
+    assert.deepEqual(
+      conditions.map((c) => [c.type, c.status, c.reason, c.message]),
+      [
+        ['NamespaceDeletionDiscoveryFailure', 'False', 'ResourcesDiscovered', 'All resources successfully discovered'],
+        ['NamespaceDeletionGroupVersionParsingFailure', 'False', 'ParsedGroupVersions', 'All legacy kube types successfully parsed'],
+        ['NamespaceDeletionContentFailure', 'False', 'ContentDeleted', 'All content successfully deleted, may be waiting on finalization'],
+        ['NamespaceContentRemaining', 'True', 'SomeResourcesRemain', 'Some resources are remaining: pods. has 1 resource instances'],
+        ['NamespaceFinalizersRemaining', 'False', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished'],
+      ],
+    );
     // The node agent confirms the pod stopped.
     await h.objects.delete(h.ref('', 'v1', 'pods'), 'slow', 'bound', { requester: ADMIN, gracePeriodSeconds: 0 });
     await h.settle();
@@ -66,5 +80,36 @@ describe('namespace controller', () => {
     assert.deepEqual(await h.reconcile('namespace', { namespace: '', name: 'keep' }), { kind: 'done' });
     assert.ok(await h.get('', 'v1', 'configmaps', 'keep', 'cm'));
     assert.deepEqual(await h.reconcile('namespace', { namespace: '', name: 'missing' }), { kind: 'done' });
+  });
+});
+
+describe('namespace deletion conditions', () => {
+  const now = '2026-11-23T17:00:00Z';
+  const later = '2026-11-23T17:00:05Z';
+  const totals = (resources: [string, number][], finalizers: [string, number][] = [], errors: string[] = []): ContentTotals => ({ remainingByResource: new Map(resources), remainingByFinalizer: new Map(finalizers), deleteErrors: errors });
+
+  it('lists remaining resources and finalizers sorted, in upstream\'s wording', () => {
+    const failing = failures(totals([['pods.', 2], ['deployments.apps', 1], ['configmaps.', 0]], [['example.com/keep', 3], ['a/b', 1]]), now);
+    assert.deepEqual(failing.map((c) => c.message), [
+      'Some resources are remaining: deployments.apps has 1 resource instances, pods. has 2 resource instances',
+      'Some content in the namespace has finalizers remaining: a/b in 1 resource instances, example.com/keep in 3 resource instances',
+    ]);
+  });
+
+  it('failed deletes become NamespaceDeletionContentFailure', () => {
+    const [c] = failures(totals([], [], ['boom', 'alpha']), now);
+    assert.equal(c?.type, 'NamespaceDeletionContentFailure');
+    assert.equal(c?.message, 'Failed to delete all resource types, 2 remaining: alpha, boom');
+  });
+
+  it('an unchanged pass writes nothing; a status flip moves lastTransitionTime, a message change does not', () => {
+    const first = updatedConditions([], failures(totals([['pods.', 2]]), now), now) ?? [];
+    assert.equal(first.length, 5);
+    assert.equal(updatedConditions(first, failures(totals([['pods.', 2]]), later), later), undefined);
+    const fewer = updatedConditions(first, failures(totals([['pods.', 1]]), later), later) ?? [];
+    assert.equal(fewer.find((c) => c.type === 'NamespaceContentRemaining')?.lastTransitionTime, now);
+    const gone = updatedConditions(fewer, failures(totals([]), later), later) ?? [];
+    const remaining = gone.find((c) => c.type === 'NamespaceContentRemaining');
+    assert.deepEqual([remaining?.status, remaining?.reason, remaining?.lastTransitionTime], ['False', 'ContentRemoved', later]);
   });
 });
