@@ -14,6 +14,7 @@ const running = await startNodeAgent({
   // 1,000 nodes need more /24 podCIDRs than 10.244.0.0/16 holds.
   clusterCidr: '10.0.0.0/8',
   nodeAddressCidr: '172.16.0.0/12',
+  ...(process.env.BENCH_EVENT_QPS ? { eventQps: Number(process.env.BENCH_EVENT_QPS) } : {}),
 });
 // The agent's own view of bind to Running: from the watch event that shows it
 // a pod bound to one of its nodes to the status write that says Running.

@@ -6,7 +6,7 @@
 // bench's watch sees it ADDED; and, for comparison, from the moment the bench
 // sent the create, which also counts the create waiting in a saturated API).
 // Knobs: BENCH_NODES (1000), BENCH_PODS (10000), BENCH_RATE pods/s (200),
-// BENCH_STEADY_S (30).
+// BENCH_STEADY_S (30), BENCH_EVENT_QPS (the agent's event rate, 50).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
