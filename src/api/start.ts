@@ -14,6 +14,7 @@ import { registerPodStatusBatch } from './rest/pod-status-batch.js';
 import { builtinRegistryFor } from './resources/registry.js';
 import { Store } from '../store/store.js';
 import { ObjectService } from '../objects/service.js';
+import { advertisedAddress } from '../objects/bootstrap/index.js';
 import { defaultAdmission } from '../objects/default-admission.js';
 import { registerOpenApi } from './openapi/register.js';
 import { createApiServer } from './server.js';
@@ -78,6 +79,8 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     await prisma.$disconnect();
     throw err;
   }
+  // Clusters bootstrapped from now on point default/kubernetes at this replica.
+  objects.apiEndpoint = { address: advertisedAddress(options.host), port };
   log.info({ host: options.host, port }, 'API listening');
   return {
     port,

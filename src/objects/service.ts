@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { ApiError, badRequest, forbidden, notFound } from '../api/errors.js';
+import { badRequest, forbidden, notFound } from '../api/errors.js';
 import type { JsonObject } from '../api/patch/json-value.js';
 import { apiVersionOf, type RegistryFor } from '../api/resources/registry.js';
 import type { ApiResource } from '../api/resources/types.js';
@@ -16,6 +16,7 @@ import { applyPatch } from '../api/patch/patch-types.js';
 import { managerFromRequest, serverSideApply, updateManagedFields } from '../api/patch/apply.js';
 import { validatePatchOptions } from '../api/patch/patch-options.js';
 import { informerFor, type Informer } from './informer.js';
+import { bootstrapCluster, type ApiEndpoint } from './bootstrap/index.js';
 
 /** Where a request points: a resource as served in one cluster. */
 export interface ResourceRef {
@@ -54,8 +55,7 @@ export interface ObjectServiceOptions {
   admission: readonly AdmissionPlugin[];
 }
 
-// Namespaces every cluster has (kube-apiserver creates them at start).
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+export { SYSTEM_NAMESPACES } from './bootstrap/index.js';
 
 const PATCH_ATTEMPTS = 5;
 // A Service create whose allocated value another API replica took between
@@ -82,6 +82,8 @@ export class ObjectService {
   readonly registryFor: RegistryFor;
   private readonly admission: readonly AdmissionPlugin[];
   private readonly bootstrapped = new Map<string, Promise<void>>();
+  /** Set by an API replica once it listens: bootstrap points default/kubernetes here. */
+  apiEndpoint: ApiEndpoint | undefined;
   private readonly namespaces: Informer;
 
   constructor(options: ObjectServiceOptions) {
@@ -391,21 +393,48 @@ export class ObjectService {
     return done;
   }
 
+  /** The built-in objects of a cluster (src/objects/bootstrap), written as the API server writes them. */
   private async bootstrap(cluster: string): Promise<void> {
-    const namespaces = this.registryFor(cluster).lookup('', 'v1', 'namespaces');
-    if (namespaces === undefined) return;
-    const ref: ResourceRef = { cluster, resource: namespaces };
-    for (const name of SYSTEM_NAMESPACES) {
-      const key = this.key(ref, '', name);
-      if ((await this.store.get(key)) !== null) continue;
-      const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
-      await runAdmission(this.admission, this.attributes('CREATE', ref, '', '', name, object, undefined, { requester: { username: 'system:apiserver', groups: ['system:masters'] } }));
-      try {
-        await this.store.create(this.collection(ref, ''), object);
-      } catch (err) {
-        // Another replica created it first.
-        if (!(err instanceof ApiError) && (err as { reason?: string }).reason !== 'AlreadyExists') throw err;
-      }
-    }
+    const requester: Requester = { username: 'system:apiserver', groups: ['system:masters'] };
+    const ref = (group: string, version: string, resource: string): ResourceRef | undefined => {
+      const found = this.registryFor(cluster).lookup(group, version, resource);
+      return found === undefined ? undefined : { cluster, resource: found };
+    };
+    const admitted = async (operation: 'CREATE' | 'UPDATE', r: ResourceRef, object: KubeObject, current?: KubeObject): Promise<void> => {
+      const namespace = object.metadata.namespace ?? '';
+      await runAdmission(this.admission, this.attributes(operation, r, '', namespace, object.metadata.name ?? '', object, current, { requester }));
+    };
+    await bootstrapCluster(
+      {
+        cluster,
+        ensure: async (group, version, resource, object) => {
+          const r = ref(group, version, resource);
+          if (r === undefined) return;
+          const namespace = object.metadata.namespace ?? '';
+          if ((await this.store.get(this.key(r, namespace, object.metadata.name ?? ''))) !== null) return;
+          await admitted('CREATE', r, object);
+          try {
+            await this.store.create(this.collection(r, namespace), object);
+          } catch (err) {
+            // Another replica created it first.
+            if ((err as { reason?: string }).reason !== 'AlreadyExists') throw err;
+          }
+        },
+        get: async (group, version, resource, namespace, name) => {
+          const r = ref(group, version, resource);
+          return r === undefined ? null : this.store.get(this.key(r, namespace, name));
+        },
+        update: async (group, version, resource, object) => {
+          const r = ref(group, version, resource);
+          if (r === undefined) return;
+          const key = this.key(r, object.metadata.namespace ?? '', object.metadata.name ?? '');
+          const current = await this.store.get(key);
+          if (current === null) throw NotFoundError.of(key);
+          await admitted('UPDATE', r, object, current);
+          await this.store.update(key, object);
+        },
+      },
+      this.apiEndpoint === undefined ? {} : { apiEndpoint: this.apiEndpoint },
+    );
   }
 }
