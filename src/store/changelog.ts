@@ -42,12 +42,19 @@ interface Row {
 export interface ChangePage {
   head: LogHead;
   changes: LoggedChange[];
+  /** Log rows read, including those `resources` left out (a full page means more may follow). */
+  scanned: number;
+  /** Version of the last row read (0 when none): a reader's cursor moves here, not to the last change. */
+  lastRv: number;
 }
 
 /**
  * Changes of one cluster with afterRv < rv <= untilRv, in order, at most
- * `limit`, read in one statement together with the log head. When
+ * `limit` log rows, read in one statement together with the log head. When
  * head.compactedRv > afterRv some of the requested changes are gone.
+ * `resources` ("group/resource" keys) keeps only those resources' changes:
+ * the other rows are still counted (scanned, lastRv) but their objects are
+ * neither detoasted nor sent.
  */
 export async function readChanges(
   db: pg.Pool | pg.PoolClient,
@@ -55,20 +62,25 @@ export async function readChanges(
   afterRv: number,
   limit: number,
   untilRv: number = Number.MAX_SAFE_INTEGER,
+  resources?: readonly string[],
 ): Promise<ChangePage> {
-  const { rows } = await db.query<Row>(
-    `SELECT h.rv AS head_rv, h.compacted_rv, l.rv, l.api_group, l.resource, l.namespace, l.name, l.event_type, l.object, l.prev_object
+  const { rows } = await db.query<Row & { wanted: boolean }>(
+    `SELECT h.rv AS head_rv, h.compacted_rv, l.rv, l.api_group, l.resource, l.namespace, l.name, l.event_type, l.wanted,
+            CASE WHEN l.wanted THEN l.object END AS object, CASE WHEN l.wanted THEN l.prev_object END AS prev_object
      FROM (SELECT COALESCE(max(rv), 0) AS rv, COALESCE(max(compacted_rv), 0) AS compacted_rv FROM cluster_revisions WHERE cluster = $1) h
      LEFT JOIN LATERAL (
-       SELECT * FROM change_log WHERE cluster = $1 AND rv > $2 AND rv <= $3 ORDER BY rv LIMIT $4
+       SELECT c.*, ($5::text[] IS NULL OR (c.api_group || '/' || c.resource) = ANY($5::text[])) AS wanted
+       FROM change_log c WHERE c.cluster = $1 AND c.rv > $2 AND c.rv <= $3 ORDER BY c.rv LIMIT $4
      ) l ON true
      ORDER BY l.rv`,
-    [cluster, afterRv, untilRv, limit],
+    [cluster, afterRv, untilRv, limit, resources === undefined ? null : [...resources]],
   );
   const first = rows[0];
   const head: LogHead = { rv: Number(first?.head_rv ?? 0), compactedRv: Number(first?.compacted_rv ?? 0) };
-  const changes = rows
-    .filter((r) => r.rv !== null)
+  const read = rows.filter((r) => r.rv !== null);
+  const last = read[read.length - 1];
+  const changes = read
+    .filter((r) => r.wanted)
     .map((r) => ({
       cluster,
       rv: Number(r.rv),
@@ -80,7 +92,7 @@ export async function readChanges(
       object: r.object,
       prev: r.prev_object,
     }));
-  return { head, changes };
+  return { head, changes, scanned: read.length, lastRv: last === undefined ? 0 : Number(last.rv) };
 }
 
 export async function readHead(db: pg.Pool | pg.PoolClient, cluster: string): Promise<LogHead> {

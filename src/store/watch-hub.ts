@@ -35,7 +35,13 @@ interface Feed {
   /** Every change up to here has been offered to the feed's watchers. */
   cursor: number;
   watchers: Set<Watcher>;
+  /** "group/resource" of every watcher, with counts: the feed reads only these resources' objects. */
+  resources: Map<string, number>;
+  /** Bumped when a watcher brings a resource the feed did not read: a read begun before is done again. */
+  epoch: number;
 }
+
+const resourceKey = (collection: CollectionKey): string => `${collection.group}/${collection.resource}`;
 
 type Lister = (collection: CollectionKey, options: ListOptions) => Promise<ObjectList>;
 
@@ -115,6 +121,10 @@ export class WatchHub {
     // after it; the log between fromRv and it is replayed first.
     const registeredAt = feed.cursor;
     feed.watchers.add(watcher);
+    const wanted = resourceKey(collection);
+    const count = feed.resources.get(wanted) ?? 0;
+    if (count === 0) feed.epoch += 1;
+    feed.resources.set(wanted, count + 1);
     if (fromRv < registeredAt) {
       // Replayed in the background: it waits for the consumer to drain, and
       // the consumer only has the watch once this returns.
@@ -154,7 +164,7 @@ export class WatchHub {
     if (pending === undefined) {
       pending = readHead(this.options.pool, cluster)
         .then((head: LogHead) => {
-          const feed: Feed = { cluster, cursor: head.rv, watchers: new Set() };
+          const feed: Feed = { cluster, cursor: head.rv, watchers: new Set(), resources: new Map(), epoch: 0 };
           this.feeds.set(cluster, feed);
           return feed;
         })
@@ -165,7 +175,11 @@ export class WatchHub {
   }
 
   private remove(feed: Feed, watcher: Watcher): void {
-    feed.watchers.delete(watcher);
+    if (!feed.watchers.delete(watcher)) return;
+    const key = resourceKey(watcher.collection);
+    const count = (feed.resources.get(key) ?? 1) - 1;
+    if (count > 0) feed.resources.set(key, count);
+    else feed.resources.delete(key);
     // A feed without watchers stops being read; a later watch reopens it at the head.
     if (feed.watchers.size === 0 && this.feeds.get(feed.cluster) === feed) {
       this.feeds.delete(feed.cluster);
@@ -236,7 +250,11 @@ export class WatchHub {
 
   /** Reads one batch for a feed and offers it; true when more may be waiting. */
   private async readFeed(feed: Feed): Promise<boolean> {
-    const page = await readChanges(this.options.pool, feed.cluster, feed.cursor, this.readBatch);
+    const epoch = feed.epoch;
+    const page = await readChanges(this.options.pool, feed.cluster, feed.cursor, this.readBatch, undefined, [...feed.resources.keys()]);
+    // A watcher of a resource this read left out joined meanwhile (registered
+    // at the unchanged cursor): read the same range again with it included.
+    if (feed.epoch !== epoch) return true;
     if (page.head.compactedRv > feed.cursor) {
       // This hub fell behind the compaction window (e.g. a long outage):
       // its watchers cannot be served in order any more.
@@ -248,7 +266,9 @@ export class WatchHub {
       feed.cursor = change.rv;
       for (const watcher of feed.watchers) watcher.offer(change);
     }
-    return page.changes.length === this.readBatch;
+    // Rows of resources nobody here watches were read past too.
+    if (page.lastRv > feed.cursor) feed.cursor = page.lastRv;
+    return page.scanned === this.readBatch;
   }
 
   async close(): Promise<void> {
