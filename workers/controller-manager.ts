@@ -12,6 +12,7 @@ import { checkPostgres, checkRedis } from '../src/infra/connect.js';
 import { defaultAdmission } from '../src/objects/default-admission.js';
 import { ObjectService } from '../src/objects/service.js';
 import { requireUrls, type ProcessContext } from '../src/process/main.js';
+import { holdComponentLease } from '../src/process/component-lease.js';
 import { StartupError } from '../src/startup-error.js';
 import { Store } from '../src/store/store.js';
 
@@ -46,4 +47,5 @@ export async function run({ config, log, lifecycle }: ProcessContext, metrics: B
   const manager = new ControllerManager({ objects, controllers: [...controllers, serviceAccountTokenController({ prisma })], databaseUrl, redisUrl, log, resyncMs: config.resyncMs, ...(metrics ? { metrics } : {}) });
   lifecycle.add('controller-manager', () => manager.stop());
   await manager.start();
+  holdComponentLease(lifecycle, { objects, name: 'kube-controller-manager', databaseUrl, log });
 }

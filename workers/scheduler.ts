@@ -5,6 +5,7 @@ import { checkPostgres, checkRedis } from '../src/infra/connect.js';
 import { defaultAdmission } from '../src/objects/default-admission.js';
 import { ObjectService } from '../src/objects/service.js';
 import { requireUrls, type ProcessContext } from '../src/process/main.js';
+import { holdComponentLease } from '../src/process/component-lease.js';
 import { SchedulerWorker } from '../src/scheduler/worker/scheduler-worker.js';
 import { Store } from '../src/store/store.js';
 
@@ -18,5 +19,6 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const scheduler = new SchedulerWorker({ objects, log, feed: { databaseUrl, redisUrl, resyncMs: config.resyncMs } });
   lifecycle.add('scheduler', () => scheduler.stop());
   await scheduler.start();
+  holdComponentLease(lifecycle, { objects, name: 'kube-scheduler', databaseUrl, log });
   log.info('scheduler started');
 }

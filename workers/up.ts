@@ -9,6 +9,7 @@ import type { Config } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { secureUrl, servingCertificate } from '../src/infra/serving-certificate.js';
 import { startBackingServices } from '../src/infra/backing-services.js';
+import { holdComponentLease } from '../src/process/component-lease.js';
 import { createLogger, type Logger } from '../src/log.js';
 import { controllers } from '../src/controllers/index.js';
 import { ControllerManager } from '../src/controllers/runtime/controller-manager.js';
@@ -45,6 +46,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   const controllerManager = new ControllerManager({ objects: api.objects, controllers: [...controllers, serviceAccountTokenController({ prisma: api.prisma, ...(tls ? { caCertificate: tls.cert } : {}) }), ...(tls ? [rootCaPublisher({ caCertificate: tls.cert })] : [])], databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, log, resyncMs: config.resyncMs, ...(config.controllersMetricsAddress ? { metrics: config.controllersMetricsAddress } : {}) });
   lifecycle.add('controller-manager', () => controllerManager.stop());
   await controllerManager.start();
+  for (const name of ['kube-scheduler', 'kube-controller-manager'] as const) holdComponentLease(lifecycle, { objects: api.objects, name, databaseUrl: services.databaseUrl, log });
   const server = tls ? secureUrl(config.apiUrl) : config.apiUrl;
   const kubeconfig = await ensureAdminKubeconfig(api.prisma, config.dataDir, config.defaultCluster, server, tls?.cert);
   if (config.nodes > 0) {

@@ -27,6 +27,8 @@ const ALL = ['all'] as const;
 export const BUILTIN_RESOURCES: readonly ResourceDefinition[] = [
   // core/v1
   { group: '', versions: ['v1'], resource: 'bindings', singularName: 'binding', kind: 'Binding', namespaced: true, verbs: CREATE_ONLY },
+  // Computed on every read (src/api/rest/component-statuses.ts), never stored.
+  { group: '', versions: ['v1'], resource: 'componentstatuses', singularName: 'componentstatus', kind: 'ComponentStatus', namespaced: false, verbs: ['get', 'list'], shortNames: ['cs'] },
   { group: '', versions: ['v1'], resource: 'configmaps', singularName: 'configmap', kind: 'ConfigMap', namespaced: true, verbs: STANDARD, shortNames: ['cm'] },
   { group: '', versions: ['v1'], resource: 'endpoints', singularName: 'endpoints', kind: 'Endpoints', namespaced: true, verbs: STANDARD, shortNames: ['ep'] },
   { group: '', versions: ['v1'], resource: 'events', singularName: 'event', kind: 'Event', namespaced: true, verbs: STANDARD, shortNames: ['ev'] },

@@ -15,6 +15,7 @@ import { parseRequestInfo } from './request-info.js';
 import { streamWatch } from './watch-stream.js';
 import { serveSubresource } from './subresources.js';
 import { serveTokenRequest } from './token-request.js';
+import { serveComponentStatuses } from './component-statuses.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 // Kubernetes' default and ceiling for watch timeouts (min-request-timeout 1800s, randomized).
@@ -221,6 +222,7 @@ export function registerRest(router: Router, objects: ObjectService, options: Re
     if (!ref.resource.verbs.includes(allowed)) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    if (ref.resource.group === '' && ref.resource.resource === 'componentstatuses') return serveComponentStatuses(request);
     await VERBS[info.verb](request);
   };
   const isResourcePath = (p: string): boolean => /^\/api\/[^/]+\/.+/.test(p) || /^\/apis\/[^/]+\/[^/]+\/.+/.test(p);

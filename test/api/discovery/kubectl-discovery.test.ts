@@ -10,6 +10,7 @@ import { kubectlAccess, type TlsFront } from './tls-front.js';
 // resources kubeql serves: NAME, SHORTNAMES, APIVERSION, NAMESPACED, KIND.
 const EXPECTED_API_RESOURCES = `
 bindings                   -       v1                            true   Binding
+componentstatuses          cs      v1                            false  ComponentStatus
 configmaps                 cm      v1                            true   ConfigMap
 endpoints                  ep      v1                            true   Endpoints
 events                     ev      v1                            true   Event

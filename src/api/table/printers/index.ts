@@ -16,6 +16,7 @@ import {
   storageClassPrinter,
 } from './other-groups.js';
 import { podPrinter } from './pods.js';
+import { componentStatusPrinter } from './component-status.js';
 import type { Printer } from './printer.js';
 import {
   controllerRevisionPrinter,
@@ -44,6 +45,7 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['/PersistentVolume', persistentVolumePrinter],
   ['/PersistentVolumeClaim', persistentVolumeClaimPrinter],
   ['/ResourceQuota', resourceQuotaPrinter],
+  ['/ComponentStatus', componentStatusPrinter],
   ['apps/Deployment', deploymentPrinter],
   ['apps/ReplicaSet', replicaSetPrinter],
   ['apps/StatefulSet', statefulSetPrinter],
