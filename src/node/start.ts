@@ -5,6 +5,7 @@ import { NodeAgent, type NodeAgentOptions } from './agent.js';
 import type { Logger } from '../log.js';
 import { ADDRESS_ANNOTATION, CREDENTIAL_ANNOTATION, credentialSecretName, KubeletCredential } from './server/credential.js';
 import { KubeletServer } from './server/kubelet-server.js';
+import { generateServingCertificate, type ServingCertificate } from '../infra/pki.js';
 
 export interface KubeletServerSettings {
   /** Address the kubelet API listens on. @defaultValue 127.0.0.1 */
@@ -13,6 +14,8 @@ export interface KubeletServerSettings {
   port?: number;
   /** Address the API reaches the kubelet API at. @defaultValue host (127.0.0.1 when host is a wildcard) */
   advertiseAddress?: string;
+  /** Serve HTTPS with a self-signed certificate for the advertise address, published for the API to verify. @defaultValue true */
+  tls?: boolean;
 }
 
 export interface StartNodeAgentOptions extends Omit<NodeAgentOptions, 'client' | 'log' | 'kubeletPort'> {
@@ -56,10 +59,13 @@ export async function startNodeAgent(options: StartNodeAgentOptions): Promise<Ru
   try {
     const credential = new KubeletCredential();
     let kubeletPort: number | undefined;
+    let certificate: ServingCertificate | undefined;
     if (kubeletSettings !== false) {
       const host = kubeletSettings.host ?? '127.0.0.1';
+      const advertise = kubeletSettings.advertiseAddress ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+      if (kubeletSettings.tls !== false) certificate = await generateServingCertificate([advertise]);
       // The server listens first so each Node's status carries its port from the start.
-      const server = new KubeletServer({ runtime: () => (agent as NodeAgent).runtime, credential, log: options.log, host, port: kubeletSettings.port ?? 0 });
+      const server = new KubeletServer({ runtime: () => (agent as NodeAgent).runtime, credential, log: options.log, host, port: kubeletSettings.port ?? 0, ...(certificate ? { tls: certificate } : {}) });
       kubelet = server;
       kubeletPort = await server.start();
     }
@@ -68,7 +74,7 @@ export async function startNodeAgent(options: StartNodeAgentOptions): Promise<Ru
       const host = kubeletSettings.host ?? '127.0.0.1';
       const advertise = kubeletSettings.advertiseAddress ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
       const secretName = credentialSecretName(agentOptions.namePrefix ?? 'kubeql-node');
-      await credential.publish(client, secretName);
+      await credential.publish(client, secretName, certificate?.cert);
       await agent.start();
       await annotateNodes(client, agent.nodeNames, { [CREDENTIAL_ANNOTATION]: secretName, [ADDRESS_ANNOTATION]: advertise });
     } else {

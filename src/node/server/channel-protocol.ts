@@ -96,14 +96,18 @@ export function channelSession(ws: WebSocket, protocol: string, requested: Reque
     finish(status) {
       if (finished) return;
       finished = true;
-      // Output written before the status goes first: the writers send in order on the same socket.
       const send = (): void => {
         if (ws.readyState !== ws.OPEN) return;
         ws.send(Buffer.concat([Buffer.of(Channel.Error), Buffer.from(JSON.stringify(status))]), { binary: true }, () => ws.close(1000));
       };
-      const pending = [stdout, stderr].filter((w): w is Writable => w !== undefined && w.writableLength > 0);
-      if (pending.length === 0) send();
-      else Promise.all(pending.map((w) => new Promise((resolve) => w.once('drain', resolve)))).then(send, send);
+      // Ending the writers and waiting for 'finish' lets every queued chunk reach ws.send before the status.
+      const writers = [...new Set([stdout, stderr])].filter((w): w is Writable => w !== undefined);
+      Promise.all(writers.map((w) => new Promise((resolve) => {
+        if (w.writableFinished) return resolve(undefined);
+        w.once('finish', resolve);
+        w.once('error', resolve);
+        w.end();
+      }))).then(send, send);
     },
   };
 }

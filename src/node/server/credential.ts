@@ -39,21 +39,25 @@ export class KubeletCredential {
     return crypto.timingSafeEqual(crypto.createHash('sha256').update(match[1]).digest(), this.digest);
   }
 
-  /** Writes the Secret the API reads (created, or replaced on a restart). */
-  async publish(client: ApiClient, secretName: string): Promise<void> {
+  /**
+   * Writes the Secret the API reads (created, or replaced on a restart): the
+   * token, and the certificate the API verifies the kubelet API with when it serves HTTPS.
+   */
+  async publish(client: ApiClient, secretName: string, caPem?: string): Promise<void> {
     const secret: KubeObject = {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: secretName, namespace: CREDENTIAL_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'kubeql-node-agent' } },
       type: 'Opaque',
-      data: { token: Buffer.from(this.token).toString('base64') },
+      data: { token: Buffer.from(this.token).toString('base64'), ...(caPem ? { 'ca.crt': Buffer.from(caPem).toString('base64') } : {}) },
     } as KubeObject;
     const path = `/api/v1/namespaces/${CREDENTIAL_NAMESPACE}/secrets`;
     try {
       await client.post(path, secret);
     } catch (err) {
       if (!(err instanceof ApiStatusError && err.reason === 'AlreadyExists')) throw err;
-      await client.mergePatch(`${path}/${secretName}`, { data: secret.data });
+      // Replaced whole, so a restart without TLS drops an old ca.crt.
+      await client.put(`${path}/${secretName}`, secret);
     }
   }
 }

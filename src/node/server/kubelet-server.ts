@@ -4,6 +4,8 @@
 // carry the agent's credential (see credential.ts); nothing is served
 // anonymously.
 import http from 'node:http';
+import https from 'node:https';
+import type { ServingCertificate } from '../../infra/pki.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../log.js';
@@ -26,6 +28,8 @@ export interface KubeletServerOptions {
   host?: string;
   /** 0 picks a free port. @defaultValue 0 */
   port?: number;
+  /** Serve HTTPS with this certificate (as kubelet does); without it, plain HTTP. */
+  tls?: ServingCertificate;
   log: Logger;
 }
 
@@ -81,7 +85,7 @@ function offeredProtocols(req: http.IncomingMessage): string[] {
 }
 
 export class KubeletServer {
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly wss: WebSocketServer;
   private readonly log: Logger;
   private port = 0;
@@ -89,7 +93,8 @@ export class KubeletServer {
 
   constructor(private readonly options: KubeletServerOptions) {
     this.log = options.log.child({ component: 'kubelet-server' });
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler: http.RequestListener = (req, res) => void this.handle(req, res);
+    this.server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
     // The subprotocol is chosen per path in upgrade(); ws only echoes that choice.
     this.wss = new WebSocketServer({ noServer: true, handleProtocols: (_offered, req) => this.chosen.get(req) ?? false });
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));

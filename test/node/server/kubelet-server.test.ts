@@ -2,7 +2,8 @@
 // credential checks, containerLogs, exec/attach over the channel protocols,
 // port-forward over the channel protocol, and what it refuses.
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { freePort } from '../../../src/infra/ports.js';
@@ -16,15 +17,18 @@ let fx: AgentFixture;
 let agent: RunningNodeAgent;
 let base: string;
 let token: string;
+/** The kubelet API serves HTTPS with a certificate the agent publishes beside the token. */
+let ca: string;
 
 before(async () => {
   fx = await agentFixture();
   agent = await fx.startAgent({ nodes: 1, namePrefix: 'ks', timings: { pullMs: 10, startMs: 10 } });
   const node = await fx.admin.get('/api/v1/nodes/ks-0');
   const port = (node.status as { daemonEndpoints: { kubeletEndpoint: { Port: number } } }).daemonEndpoints.kubeletEndpoint.Port;
-  base = `http://${node.metadata.annotations?.[ADDRESS_ANNOTATION] ?? ''}:${port}`;
-  const secret = await fx.admin.get<KubeObject & { data: { token: string } }>(`/api/v1/namespaces/${CREDENTIAL_NAMESPACE}/secrets/${node.metadata.annotations?.[CREDENTIAL_ANNOTATION] ?? ''}`);
+  base = `https://${node.metadata.annotations?.[ADDRESS_ANNOTATION] ?? ''}:${port}`;
+  const secret = await fx.admin.get<KubeObject & { data: { token: string; 'ca.crt': string } }>(`/api/v1/namespaces/${CREDENTIAL_NAMESPACE}/secrets/${node.metadata.annotations?.[CREDENTIAL_ANNOTATION] ?? ''}`);
   token = Buffer.from(secret.data.token, 'base64').toString();
+  ca = Buffer.from(secret.data['ca.crt'], 'base64').toString();
   await fx.admin.post('/api/v1/namespaces/default/pods', boundPod('web', 'ks-0', { containers: [{ name: 'app', image: 'nginx:1.25', ports: [{ containerPort: 80 }], env: [{ name: 'MODE', value: 'test' }] }] }));
   await eventually('web Running', async () => (phaseOf(await fx.admin.get('/api/v1/namespaces/default/pods/web')) === 'Running' ? true : undefined));
 });
@@ -32,7 +36,7 @@ after(async () => fx?.stop());
 
 function get(path: string, auth: string | null = token): Promise<{ code: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}${path}`, { headers: auth === null ? {} : { authorization: `Bearer ${auth}` } }, (res) => {
+    const req = https.get(`${base}${path}`, { ca, headers: auth === null ? {} : { authorization: `Bearer ${auth}` } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
@@ -50,7 +54,7 @@ interface Session {
 
 function open(path: string, protocols: string[], auth = token): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}${path}`, protocols, { headers: { authorization: `Bearer ${auth}` } });
+    const ws = new WebSocket(`${base.replace('https', 'wss')}${path}`, protocols, { ca, headers: { authorization: `Bearer ${auth}` } });
     const messages: Buffer[] = [];
     const closed = new Promise<void>((done) => ws.once('close', () => done()));
     ws.on('message', (m: Buffer) => messages.push(m));
@@ -115,7 +119,7 @@ test('exec refuses SPDY, unknown subprotocols and a request without command or s
   await assert.rejects(open('/exec/default/web/app?stdout=1', ['v5.channel.k8s.io']), /^Error: 400: you must specify at least 1 command/);
   await assert.rejects(open('/exec/default/web/app?command=true', ['v5.channel.k8s.io']), /^Error: 400: you must specify at least 1 of stdin, stdout, stderr/);
   const spdy = await new Promise<{ code: number; body: string }>((resolve, reject) => {
-    const req = http.request(`${base}/exec/default/web/app?command=true&stdout=1`, { method: 'POST', headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'SPDY/3.1', 'x-stream-protocol-version': 'v4.channel.k8s.io' } });
+    const req = https.request(`${base}/exec/default/web/app?command=true&stdout=1`, { ca, method: 'POST', headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'SPDY/3.1', 'x-stream-protocol-version': 'v4.channel.k8s.io' } });
     req.on('response', (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
@@ -156,4 +160,19 @@ test('kubeql node-agent publishes the kubelet port and advertise address it is g
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--kubelet-port 70000 is not a port from 0 to 65535/);
   void agent;
+});
+
+test('the kubelet API speaks only TLS, with a certificate for its advertise address', async () => {
+  await assert.rejects(
+    new Promise((resolve, reject) => https.get(`${base}/containerLogs/default/web/app`, { headers: { authorization: `Bearer ${token}` } }, resolve).on('error', reject)),
+    /self-signed certificate/,
+  );
+  const plain = await new Promise<string>((resolve) => {
+    const socket = net.connect(Number(new URL(base).port), '127.0.0.1', () => socket.write('GET /containerLogs/default/web/app HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let got = '';
+    socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
+    socket.on('close', () => resolve(got));
+    socket.on('error', () => resolve(got));
+  });
+  assert.doesNotMatch(plain, /^HTTP\/1\.1 200/);
 });

@@ -2,9 +2,10 @@
 // /containerLogs as it arrives (chunked; with follow=true until either side
 // goes away).
 import http from 'node:http';
+import https from 'node:https';
 import { ApiError, type StatusReason } from '../../errors.js';
 import type { RestRequest } from '../request.js';
-import { getPod, kubeletTarget, nodeNameOf, resolveContainer, unreachable, type KubeletTarget } from './target.js';
+import { getPod, kubeletTarget, nodeNameOf, resolveContainer, tlsServerName, unreachable, type KubeletTarget } from './target.js';
 
 /** The PodLogOptions parameters kubelet understands; anything else stays here. */
 const FORWARDED = ['follow', 'previous', 'sinceSeconds', 'sinceTime', 'timestamps', 'tailLines', 'limitBytes'] as const;
@@ -36,7 +37,8 @@ export async function servePodLog(request: RestRequest): Promise<void> {
   const path = `/containerLogs/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(container)}${forwarded.size > 0 ? `?${forwarded.toString()}` : ''}`;
 
   const upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = http.request({ host: target.host, port: target.port, path, method: 'GET', headers: { authorization: `Bearer ${target.token}` } }, resolve);
+    const options = { host: target.host, port: target.port, path, method: 'GET', headers: { authorization: `Bearer ${target.token}` } };
+    const req = target.ca === undefined ? http.request(options, resolve) : https.request({ ...options, ca: target.ca, ...tlsServerName(target.host) }, resolve);
     req.once('error', (err) => reject(unreachable(target, err)));
     request.signal.addEventListener('abort', () => req.destroy(), { once: true });
     req.end();

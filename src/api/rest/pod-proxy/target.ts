@@ -1,6 +1,7 @@
 // Where a pod's log/exec/attach/portforward request goes: the pod, its
 // container (validated with the API server's wording), its node, and the
 // node agent's kubelet API with the credential to present there.
+import net from 'node:net';
 import { badRequest, serviceUnavailable, type ApiError } from '../../errors.js';
 import type { ObjectService } from '../../../objects/service.js';
 import { NotFoundError } from '../../../store/errors.js';
@@ -13,6 +14,8 @@ export interface KubeletTarget {
   port: number;
   /** Bearer credential the node agent accepts from the API. */
   token: string;
+  /** PEM the agent's HTTPS certificate is verified with; undefined: the agent serves plain HTTP. */
+  ca: string | undefined;
 }
 
 interface ContainerSpec {
@@ -69,9 +72,16 @@ export async function kubeletTarget(objects: ObjectService, cluster: string, nod
     if (err instanceof NotFoundError) throw serviceUnavailable(`the node agent of node "${node}" has not published its credential (secret ${CREDENTIAL_NAMESPACE}/${secretName})`);
     throw err;
   }
-  const encoded = (secret as { data?: { token?: string } }).data?.token;
+  const data = (secret as { data?: { token?: string; 'ca.crt'?: string } }).data;
+  const encoded = data?.token;
   if (encoded === undefined) throw serviceUnavailable(`the node agent of node "${node}" has not published its credential (secret ${CREDENTIAL_NAMESPACE}/${secretName} has no token)`);
-  return { node, host, port, token: Buffer.from(encoded, 'base64').toString('utf8') };
+  const ca = data?.['ca.crt'];
+  return { node, host, port, token: Buffer.from(encoded, 'base64').toString('utf8'), ca: ca === undefined ? undefined : Buffer.from(ca, 'base64').toString('utf8') };
+}
+
+/** SNI carries host names only; an IP address is checked against the certificate's IP SANs instead. */
+export function tlsServerName(host: string): { servername?: string } {
+  return net.isIP(host) === 0 ? { servername: host } : {};
 }
 
 /** 503 for a node agent that cannot be reached, naming the node (kubectl prints the message). */

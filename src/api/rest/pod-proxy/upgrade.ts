@@ -6,13 +6,14 @@
 // between the client and the agent.
 import type http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { TokenAuthenticator } from '../../../auth/tokens.js';
 import type { Logger } from '../../../log.js';
 import type { ObjectService } from '../../../objects/service.js';
 import { authenticate, resolveCluster, splitClusterPrefix } from '../../authn.js';
 import { badRequest, toApiError, unauthorized, type ApiError } from '../../errors.js';
-import { getPod, kubeletTarget, nodeNameOf, resolveContainer, unreachable } from './target.js';
+import { getPod, kubeletTarget, nodeNameOf, resolveContainer, tlsServerName, unreachable } from './target.js';
 
 const POD_STREAM = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)$/;
 
@@ -62,9 +63,9 @@ export function podStreamUpgrade(options: PodStreamUpgradeOptions): (req: http.I
       ? `/portForward/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`
       : `/${subresource}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}`;
 
-    const upstream = net.connect({ host: target.host, port: target.port });
+    const upstream = target.ca === undefined ? net.connect({ host: target.host, port: target.port }) : tls.connect({ host: target.host, port: target.port, ca: target.ca, ...tlsServerName(target.host) });
     await new Promise<void>((resolve, reject) => {
-      upstream.once('connect', resolve);
+      upstream.once(target.ca === undefined ? 'connect' : 'secureConnect', resolve);
       upstream.once('error', (err) => reject(unreachable(target, err)));
     });
     const lines = [`${req.method ?? 'GET'} ${agentPath}${query.size > 0 ? `?${query.toString()}` : ''} HTTP/1.1`, `Host: ${target.host}:${target.port}`, `Authorization: Bearer ${target.token}`];
