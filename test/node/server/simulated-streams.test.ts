@@ -151,3 +151,26 @@ test('port-forward to a declared port echoes bytes; an undeclared port is refuse
   conn.destroy();
   await assert.rejects(runtime.portForward('default/web', 9999), /failed to connect to localhost:9999 inside namespace "[0-9a-f]+", IPv4: dial tcp4 127\.0\.0\.1:9999: connect: connection refused/);
 });
+
+test('previous logs read the last terminated instance after a restart, ending with its exit line', async () => {
+  const clock = new ManualClock(Date.parse('2026-01-01T00:10:00Z'));
+  const runtime = new SimulatedRuntime({ listener: quiet, clock });
+  const restarted = pod('again');
+  // An agent restart adopts the pod with the status the API holds: one restart behind it.
+  restarted.status = {
+    phase: 'Running',
+    startTime: '2026-01-01T00:00:00Z',
+    conditions: [],
+    containerStatuses: ['app', 'side'].map((name) => ({
+      name, image: 'nginx:1.25', imageID: '', ready: true, started: true, restartCount: 1,
+      state: { running: { startedAt: '2026-01-01T00:05:00Z' } },
+      lastState: { terminated: { exitCode: 2, reason: 'Error', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:25Z' } },
+    })),
+  };
+  runtime.createPod(restarted, placement);
+  const previous = await readAll(await runtime.getContainerLogs('default/again', { container: 'app', previous: true, timestamps: true }));
+  assert.deepEqual(previous.trimEnd().split('\n').map((l) => l.replace(/^\S+ /, '')).slice(-3), ['running for 10s', 'running for 20s', 'exited with code 2']);
+  assert.match(previous.trimEnd().split('\n').at(-1) ?? '', /^2026-01-01T00:00:25\.000000000Z exited with code 2$/);
+  const current = await readAll(await runtime.getContainerLogs('default/again', { container: 'app', tailLines: 1 }));
+  assert.equal(current, 'running for 300s\n');
+});
