@@ -8,6 +8,7 @@ import { addressIndex, formatCidr, formatIp, hostAddress, parseCidr, subnet, sub
 import { rfc3339, systemClock, type Clock } from './clock.js';
 import { EventRecorder } from './event-recorder.js';
 import { nodeObject, nodeStatus, type NodeIdentity } from './node-object.js';
+import { recordNodeStartup } from './node-events.js';
 import type { NodeImage, PodStatus, Runtime, RuntimeEvent, RuntimeListener } from './runtime.js';
 import { SimulatedRuntime, type SimulatedTimings } from './runtimes/simulated.js';
 import type { Logger } from '../log.js';
@@ -262,6 +263,7 @@ export class NodeAgent implements RuntimeListener {
       const node = found ?? (await this.createNode(identity));
       this.nodes.set(identity.name, { ...identity, uid: node.metadata.uid ?? '', cidr: parseCidr(identity.podCIDR), usedIps: new Set() });
       await this.writeNodeStatus(identity.name);
+      if (found === undefined) await recordNodeStartup(this.client, identity.name, this.log);
     });
     this.log.info({ nodes: this.nodes.size, adopted: plans.filter((p) => p.found).length }, 'nodes registered');
   }

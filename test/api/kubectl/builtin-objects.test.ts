@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startApi, type RunningApi } from '../../../src/api/start.js';
+import { issueToken } from '../../../src/auth/tokens.js';
+import { startNodeAgent } from '../../../src/node/start.js';
 import { writeKubeconfig } from '../../../src/auth/kubeconfig.js';
 import { generateServingCertificate } from '../../../src/infra/pki.js';
 import { silentLogger } from '../../../src/log.js';
@@ -106,6 +108,27 @@ describe('built-in objects with kubectl', { skip: kubectlSkip }, () => {
     const [, binding] = rows(await ok(['get', 'clusterrolebinding', 'cluster-admin', '-o', 'wide']));
     assert.deepEqual(binding?.slice(0, 1), ['cluster-admin']);
     assert.match(binding?.join(' ') ?? '', /ClusterRole\/cluster-admin .*system:masters/);
+  });
+
+  it('kubectl describe node shows the kubelet\'s start-up events in the order they happened', async () => {
+    const bootstrap = await issueToken(t.api.prisma, { cluster: t.cluster, kind: 'bootstrap', username: 'system:bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
+    const agent = await startNodeAgent({ apiUrl: t.url, token: bootstrap, log: silentLogger(), nodes: 1, namePrefix: 'events-node' });
+    try {
+      const described = await ok(['describe', 'node', 'events-node-0']);
+      const events = described.slice(described.indexOf('\nEvents:'));
+      assert.match(events, /^ {2}Type +Reason +Age +From +Message$/m);
+      const lines = events.split('\n').filter((l) => /^ {2}Normal /.test(l)).map((l) => l.trim().split(/\s{2,}/));
+      assert.deepEqual(lines.map((l) => [l[1], l[3], l[4]]), [
+        ['Starting', 'kubelet', 'Starting kubelet.'],
+        ['NodeHasSufficientMemory', 'kubelet', 'Node events-node-0 status is now: NodeHasSufficientMemory'],
+        ['NodeHasNoDiskPressure', 'kubelet', 'Node events-node-0 status is now: NodeHasNoDiskPressure'],
+        ['NodeHasSufficientPID', 'kubelet', 'Node events-node-0 status is now: NodeHasSufficientPID'],
+        ['NodeAllocatableEnforced', 'kubelet', 'Updated Node Allocatable limit across pods'],
+        ['NodeReady', 'kubelet', 'Node events-node-0 status is now: NodeReady'],
+      ]);
+    } finally {
+      await agent.stop();
+    }
   });
 
   it('a second API replica on the same cluster fails nothing, duplicates nothing and puts itself in the endpoints', async () => {

@@ -131,7 +131,7 @@ describe('seed 001: k8s 介绍 with kubectl', { skip: kubectlSkip }, () => {
     assert.equal(refused.stderr, 'The Pod "tolerant-as-written" is invalid: spec.tolerations[0].operator: Invalid value: "value": value must be empty when `operator` is \'Exists\'\n');
   });
 
-  it('kubectl get all in default lists the kubernetes Service every cluster has', { skip: 'no default/kubernetes Service is created (reported)' }, async () => {
+  it('kubectl get all in default lists the kubernetes Service every cluster has', async () => {
     assert.match(await c.ok(['get', 'all']), /^service\/kubernetes +ClusterIP +10\.96\.0\.1 +<none> +443\/TCP +/m);
   });
 });

@@ -178,10 +178,11 @@ describe('seed 003: Kubernetes in Action with kubectl', { skip: kubectlSkip }, (
     assert.match(await c.ok(['describe', 'rc', 'kubia']), /^ {2}Normal +SuccessfulCreate +\S+ +replication-controller +Created pod: kubia-\w{5}$/m);
   });
 
-  it('kubectl get componentstatuses lists the control-plane components the book shows', { skip: 'componentstatuses (cs) is not served (reported)' }, async () => {
+  it('kubectl get componentstatuses lists the control-plane components the book shows', async () => {
     const result = await c.run(['get', 'cs']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+\n/);
     assert.match(result.stdout, /^NAME +STATUS +MESSAGE +ERROR\n/);
+    assert.match(result.stdout, /^etcd-0 +Healthy +ok *$/m);
   });
 });
