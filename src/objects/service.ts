@@ -430,8 +430,10 @@ export class ObjectService {
           const key = this.key(r, object.metadata.namespace ?? '', object.metadata.name ?? '');
           const current = await this.store.get(key);
           if (current === null) throw NotFoundError.of(key);
-          await admitted('UPDATE', r, object, current);
-          await this.store.update(key, object);
+          // The server's fields come from the stored object; a stale resourceVersion still fails as Conflict in the store.
+          const next: KubeObject = { ...object, metadata: { ...object.metadata, generation: current.metadata.generation, creationTimestamp: current.metadata.creationTimestamp } };
+          await admitted('UPDATE', r, next, current);
+          await this.store.update(key, next);
         },
       },
       this.apiEndpoint === undefined ? {} : { apiEndpoint: this.apiEndpoint },

@@ -19,7 +19,7 @@ export interface BootstrapOptions {
 
 export async function bootstrapCluster(target: BootstrapTarget, options: BootstrapOptions = {}): Promise<void> {
   // Namespaces first: everything namespaced below needs `default`.
-  for (const ns of systemNamespaces()) await target.ensure('', 'v1', 'namespaces', ns);
+  await Promise.all(systemNamespaces().map((ns) => target.ensure('', 'v1', 'namespaces', ns)));
   await Promise.all([
     ...systemPriorityClasses().map((pc) => target.ensure('scheduling.k8s.io', 'v1', 'priorityclasses', pc)),
     ...bootstrapClusterRoles().map((role) => target.ensure('rbac.authorization.k8s.io', 'v1', 'clusterroles', role)),

@@ -116,6 +116,8 @@ async function reconcile(target: BootstrapTarget, group: string, resource: strin
 /** Creates or repairs default/kubernetes, its Endpoints and EndpointSlice for this replica. */
 export async function reconcileKubernetesService(target: BootstrapTarget, endpoint: ApiEndpoint): Promise<void> {
   await reconcile(target, '', 'services', (current) => (current === null ? kubernetesService(endpoint) : serviceWithPorts(current, endpoint)));
-  await reconcile(target, '', 'endpoints', (current) => endpointsWith(current, endpoint));
-  await reconcile(target, 'discovery.k8s.io', 'endpointslices', (current) => sliceWith(current, endpoint));
+  await Promise.all([
+    reconcile(target, '', 'endpoints', (current) => endpointsWith(current, endpoint)),
+    reconcile(target, 'discovery.k8s.io', 'endpointslices', (current) => sliceWith(current, endpoint)),
+  ]);
 }
