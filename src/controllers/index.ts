@@ -3,6 +3,7 @@ import deployment from './deployment.js';
 import endpoints from './endpoints.js';
 import endpointslice from './endpointslice.js';
 import garbageCollector from './garbage-collector.js';
+import disruption from './disruption.js';
 import namespace from './namespace.js';
 import type { ControllerDefinition } from './runtime/define.js';
 import replicaset from './replicaset.js';
@@ -20,4 +21,5 @@ export const controllers: readonly ControllerDefinition[] = [
   endpoints,
   endpointslice,
   resourcequota,
+  disruption,
 ];
