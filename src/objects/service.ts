@@ -4,7 +4,8 @@ import type { JsonObject } from '../api/patch/json-value.js';
 import { apiVersionOf, type RegistryFor } from '../api/resources/registry.js';
 import type { ApiResource } from '../api/resources/types.js';
 import type { Store } from '../store/store.js';
-import { ConflictError, NotFoundError, ValueAllocatedError } from '../store/errors.js';
+import { AlreadyExistsError, ConflictError, NotFoundError, ValueAllocatedError } from '../store/errors.js';
+import { generateName } from '../store/names.js';
 import { takenValueErrors } from '../admission/allocators.js';
 import { invalidError } from '../admission/validation/index.js';
 import type { CollectionKey, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, Watch, WatchOptions } from '../store/types.js';
@@ -61,11 +62,22 @@ const PATCH_ATTEMPTS = 5;
 // A Service create whose allocated value another API replica took between
 // allocation and commit is admitted again this many times.
 const ALLOCATION_ATTEMPTS = 8;
+// apiserver retries a generateName collision this many times (RetryGenerateName).
+const GENERATE_NAME_ATTEMPTS = 8;
 
 // Set on objects whose managedFields a server-side apply already wrote, so the
 // create/update that stores them does not record an Update on top.
 const APPLIED = Symbol('managed fields recorded by apply');
 type Applied = KubeObject & { [APPLIED]?: true };
+
+/**
+ * Whether a PUT without metadata.resourceVersion replaces the stored object
+ * (AllowUnconditionalUpdate). ResourceQuotas say no: their status is usage
+ * accounting that a blind overwrite would corrupt.
+ */
+function allowsUnconditionalUpdate(resource: ApiResource): boolean {
+  return !(resource.group === '' && resource.resource === 'resourcequotas');
+}
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -141,10 +153,17 @@ export class ObjectService {
 
   async create(ref: ResourceRef, namespace: string, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
     await this.ensureBootstrapped(ref.cluster);
-    for (let attempt = 1; ; attempt++) {
+    const generating = !body.metadata?.name && typeof body.metadata?.generateName === 'string' && body.metadata.generateName !== '';
+    for (let attempt = 1, nameAttempt = 1; ; attempt++) {
       try {
         return await this.createOnce(ref, namespace, body, options);
       } catch (err) {
+        // A generated name someone already has: generate another, as the API
+        // server does (RetryGenerateName); the last collision says so.
+        if (err instanceof AlreadyExistsError && generating) {
+          if (nameAttempt++ < GENERATE_NAME_ATTEMPTS) continue;
+          throw new AlreadyExistsError(ref.resource.group, ref.resource.resource, body.metadata?.name ?? '', true);
+        }
         // PostgreSQL found a cluster IP or node port taken (by another replica):
         // allocate again. A value the client asked for is then refused by the
         // allocator, which now sees the other Service, with upstream's wording.
@@ -177,6 +196,11 @@ export class ObjectService {
     if (resource.group === 'batch' && resource.resource === 'jobs') generateJobSelector(object as unknown as JsonObject, uid);
     // Status is the controllers' to write; a node registers with its status, as kubelets do.
     if (resource.hasStatus && resource.resource !== 'nodes') delete object.status;
+    // The name is generated before validation and admission see the object, as
+    // the API server's BeforeCreate does.
+    if (!object.metadata.name && typeof object.metadata.generateName === 'string' && object.metadata.generateName !== '') {
+      object.metadata.name = generateName(object.metadata.generateName);
+    }
     const name = typeof object.metadata.name === 'string' ? object.metadata.name : '';
     this.checkFields(ref, object, options);
     if (resource.namespaced) await this.checkNamespaceAccepts(ref.cluster, namespace, resource, name);
@@ -214,6 +238,9 @@ export class ObjectService {
     if (current.metadata.creationTimestamp !== undefined) object.metadata.creationTimestamp = current.metadata.creationTimestamp;
     if (current.metadata.generation !== undefined) object.metadata.generation = current.metadata.generation;
     if (!object.metadata.uid && current.metadata.uid) object.metadata.uid = current.metadata.uid;
+    // An update without a resourceVersion overwrites whatever is stored, for the
+    // kinds whose strategy allows unconditional updates (nearly all built-ins).
+    if (!object.metadata.resourceVersion && allowsUnconditionalUpdate(resource)) object.metadata.resourceVersion = current.metadata.resourceVersion;
     await runAdmission(this.admission, this.attributes('UPDATE', ref, subresource, namespace, name, object, current, options));
     const tracked = (body as Applied)[APPLIED] ? object : this.withManagedFields(ref, subresource, current, object, options);
     if (options.dryRun) return this.served(ref, { ...tracked, metadata: { ...current.metadata, ...tracked.metadata } });
@@ -368,7 +395,6 @@ export class ObjectService {
   /** What a dry-run create returns: the admitted object with the fields a write would set. */
   private dryRunResult(ref: ResourceRef, object: KubeObject): KubeObject {
     const result = clone(object);
-    if (!result.metadata.name && typeof result.metadata.generateName === 'string') result.metadata.name = `${result.metadata.generateName}${crypto.randomBytes(3).toString('hex').slice(0, 5)}`;
     result.metadata.uid ??= crypto.randomUUID();
     result.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     result.metadata.generation = 1;
