@@ -181,6 +181,28 @@ export function validateDaemonSetUpdate(obj: JsonObject, old: JsonObject): Field
   return [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...immutableSelector(obj, old), ...validateDaemonSetSpec(specOf(obj), path('spec'))];
 }
 
+/**
+ * The template as the StatefulSet controller makes its pods: each volume
+ * claim template becomes a persistentVolumeClaim volume of the same name, so
+ * containers may mount it (upstream leaves the template's pod spec to pod
+ * creation for exactly this reason; validating the union refuses nothing a
+ * pod would accept).
+ */
+function withClaimTemplateVolumes(template: JsonObject, claimTemplates: unknown): JsonObject {
+  if (!Array.isArray(claimTemplates) || claimTemplates.length === 0) return template;
+  const podSpec = objectAt(template, 'spec');
+  if (podSpec === undefined) return template;
+  const volumes: unknown[] = Array.isArray(podSpec.volumes) ? [...(podSpec.volumes as unknown[])] : [];
+  const named = new Set(volumes.map((v) => stringAt(v, 'name')));
+  for (const claim of claimTemplates) {
+    const name = stringAt(objectAt(claim, 'metadata'), 'name');
+    if (name === undefined || name === '' || named.has(name)) continue;
+    volumes.push({ name, persistentVolumeClaim: { claimName: name } });
+    named.add(name);
+  }
+  return { ...template, spec: { ...podSpec, volumes } } as JsonObject;
+}
+
 function validateStatefulSetSpec(spec: JsonObject, p: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const policy = stringAt(spec, 'podManagementPolicy') ?? '';
@@ -218,7 +240,7 @@ function validateStatefulSetSpec(spec: JsonObject, p: FieldPath): FieldError[] {
   if (!isObject(template)) errs.push(required(p.child('template')));
   else {
     errs.push(...selectorMismatch(spec.selector, template, p.child('template'), true));
-    errs.push(...validatePodTemplateSpec(template, p.child('template')));
+    errs.push(...validatePodTemplateSpec(withClaimTemplateVolumes(template, spec.volumeClaimTemplates), p.child('template')));
   }
   errs.push(...restartPolicyAlways(template, p.child('template')));
   if (isSet(objectAt(template, 'spec'), 'activeDeadlineSeconds')) {

@@ -88,7 +88,7 @@ export function validateTolerations(tolerations: unknown, p: FieldPath): FieldEr
       const msgs = isValidLabelValue(value);
       if (msgs.length > 0) errs.push(invalid(tp.child('operator'), value, msgs.join(';')));
     } else if (operator === 'Exists') {
-      if (value.length > 0) errs.push(invalid(tp.child('operator'), toleration, 'value must be empty when `operator` is \'Exists\''));
+      if (value.length > 0) errs.push(invalid(tp.child('operator'), value, 'value must be empty when `operator` is \'Exists\''));
     } else {
       errs.push(notSupported(tp.child('operator'), operator, TOLERATION_OPERATORS));
     }

@@ -119,6 +119,11 @@ describe('pod validation', () => {
       errors: ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"'],
     },
     {
+      name: 'an Exists toleration with a value names the value (1.32+ wording)',
+      spec: { containers: [NGINX], tolerations: [{ key: 'k', operator: 'Exists', value: 'v', effect: 'NoSchedule' }] },
+      errors: ['spec.tolerations[0].operator: Invalid value: "v": value must be empty when `operator` is \'Exists\''],
+    },
+    {
       name: 'activeDeadlineSeconds must be positive',
       spec: { containers: [NGINX], activeDeadlineSeconds: 0 },
       errors: ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive'],

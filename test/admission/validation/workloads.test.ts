@@ -130,6 +130,15 @@ describe('replica set, daemon set and stateful set validation', () => {
     ]);
   });
 
+  it('a stateful set\'s containers may mount its volume claim templates, but not a volume that exists nowhere', () => {
+    const claim = { metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    const mounting = (mount: string): Record<string, unknown> => ({ metadata: { labels: { a: 'b' } }, spec: { containers: [{ ...NGINX, volumeMounts: [{ name: mount, mountPath: '/data' }] }] } });
+    assert.deepEqual(createErrors(STS, obj({ serviceName: 'x', selector: { matchLabels: { a: 'b' } }, template: mounting('www'), volumeClaimTemplates: [claim] })), []);
+    assert.deepEqual(createErrors(STS, obj({ serviceName: 'x', selector: { matchLabels: { a: 'b' } }, template: mounting('logs'), volumeClaimTemplates: [claim] })), [
+      'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "logs"',
+    ]);
+  });
+
   it('a stateful set\'s pod management policy must be known', () => {
     assert.deepEqual(createErrors(STS, obj({ podManagementPolicy: 'Random', selector: { matchLabels: { a: 'b' } }, template: template({ a: 'b' }) })), [
       'spec.podManagementPolicy: Invalid value: "Random": must be \'OrderedReady\' or \'Parallel\'',

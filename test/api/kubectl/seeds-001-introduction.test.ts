@@ -126,7 +126,7 @@ describe('seed 001: k8s 介绍 with kubectl', { skip: kubectlSkip }, () => {
     assert.match(await c.ok(['describe', 'node', 'node1-0']), /^Taints: +<none>$/m);
   });
 
-  it('the tutorial\'s toleration is refused with 1.32+\'s wording (the offending value, not the whole toleration)', { skip: 'src/admission prints the toleration as a Go map (reported)' }, async () => {
+  it('the tutorial\'s toleration is refused with 1.32+\'s wording (the offending value, not the whole toleration)', async () => {
     const refused = await c.run(['apply', '-f', seedManifest('001-toleration-as-written.yaml')]);
     assert.equal(refused.stderr, 'The Pod "tolerant-as-written" is invalid: spec.tolerations[0].operator: Invalid value: "value": value must be empty when `operator` is \'Exists\'\n');
   });
