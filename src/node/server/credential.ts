@@ -56,8 +56,9 @@ export class KubeletCredential {
       await client.post(path, secret);
     } catch (err) {
       if (!(err instanceof ApiStatusError && err.reason === 'AlreadyExists')) throw err;
-      // Replaced whole, so a restart without TLS drops an old ca.crt.
-      await client.put(`${path}/${secretName}`, secret);
+      // Replaced whole (a restart without TLS drops an old ca.crt), at the version just read.
+      const current = await client.get(`${path}/${secretName}`);
+      await client.put(`${path}/${secretName}`, { ...secret, metadata: { ...secret.metadata, resourceVersion: current.metadata.resourceVersion } });
     }
   }
 }

@@ -176,3 +176,19 @@ test('the kubelet API speaks only TLS, with a certificate for its advertise addr
   });
   assert.doesNotMatch(plain, /^HTTP\/1\.1 200/);
 });
+
+test('a restarted agent publishes a new credential, port and certificate; the old credential is refused', async () => {
+  await agent.stop();
+  agent = await fx.startAgent({ nodes: 1, namePrefix: 'ks', timings: { pullMs: 10, startMs: 10 } });
+  const node = await fx.admin.get('/api/v1/nodes/ks-0');
+  const port = (node.status as { daemonEndpoints: { kubeletEndpoint: { Port: number } } }).daemonEndpoints.kubeletEndpoint.Port;
+  const secret = await fx.admin.get<KubeObject & { data: { token: string; 'ca.crt': string } }>(`/api/v1/namespaces/${CREDENTIAL_NAMESPACE}/secrets/${node.metadata.annotations?.[CREDENTIAL_ANNOTATION] ?? ''}`);
+  const fresh = Buffer.from(secret.data.token, 'base64').toString();
+  assert.notEqual(fresh, token);
+  const oldToken = token;
+  base = `https://127.0.0.1:${port}`;
+  ca = Buffer.from(secret.data['ca.crt'], 'base64').toString();
+  assert.equal((await get('/containerLogs/default/web/app', oldToken)).code, 401);
+  token = fresh;
+  await eventually('the adopted pod serves its log', async () => ((await get('/containerLogs/default/web/app?tailLines=1')).code === 200 ? true : undefined));
+});
