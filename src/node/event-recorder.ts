@@ -3,7 +3,7 @@
 // limited and drops what exceeds the budget, so events never hold up pods;
 // while the agent is behind on pod status it drops them too, so that the
 // API's write capacity goes to status first.
-import crypto from 'node:crypto';
+import { eventName } from '../kube/event-name.js';
 import type { ApiClient } from './api-client.js';
 import type { RuntimeEvent } from './runtime.js';
 import type { Logger } from '../log.js';
@@ -57,7 +57,7 @@ export class EventRecorder {
     const body: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${name}.${crypto.randomBytes(8).toString('hex')}`, namespace },
+      metadata: { name: eventName(name, now), namespace },
       involvedObject: { kind: 'Pod', namespace, name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), apiVersion: 'v1', fieldPath: event.fieldPath },
       reason: event.reason,
       message: event.message,

@@ -3,6 +3,7 @@
 // `kubectl describe node` shows them. Like kubelet, the event refers to the
 // Node with its name as uid and lives in the default namespace; names end in
 // the time in hex, as client-go's recorder names them, so they sort in order.
+import { eventName } from '../kube/event-name.js';
 import type { ApiClient } from './api-client.js';
 import type { Logger } from '../log.js';
 import type { KubeObject } from '../store/types.js';
@@ -18,11 +19,10 @@ const STARTUP: readonly { reason: string; message: (node: string) => string }[] 
 
 export function nodeStartupEvents(node: string, now: Date = new Date()): KubeObject[] {
   const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const nanos = BigInt(now.getTime()) * 1_000_000n;
-  return STARTUP.map(({ reason, message }, i) => ({
+  return STARTUP.map(({ reason, message }) => ({
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${node}.${(nanos + BigInt(i)).toString(16)}`, namespace: 'default' },
+    metadata: { name: eventName(node, now.getTime()), namespace: 'default' },
     involvedObject: { kind: 'Node', name: node, uid: node },
     reason,
     message: message(node),

@@ -7,7 +7,7 @@
 // events refilled at one per five minutes, so scaling to 1,000 replicas
 // writes 25 SuccessfulCreate events, not 1,000.
 
-import crypto from 'node:crypto';
+import { eventName } from '../kube/event-name.js';
 import type { Logger } from '../log.js';
 import type { Requester } from './admission.js';
 import type { ObjectService } from './service.js';
@@ -63,7 +63,7 @@ export class ObjectEventRecorder implements EventRecorder {
       const body: KubeObject = {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${name}.${Date.now().toString(16)}${crypto.randomBytes(2).toString('hex')}`, namespace },
+        metadata: { name: eventName(name), namespace },
         involvedObject: {
           apiVersion: object.apiVersion,
           kind: object.kind,

@@ -59,6 +59,19 @@ export interface ControllerManagerOptions {
   depthCacheMs?: number;
 }
 
+// The event source (source.component) each controller's recorder uses
+// upstream, where it is not simply "<name>-controller".
+const EVENT_SOURCES: Readonly<Record<string, string>> = {
+  replicationcontroller: 'replication-controller',
+  endpoints: 'endpoint-controller',
+  endpointslice: 'endpoint-slice-controller',
+  disruption: 'controllermanager',
+};
+
+function eventSource(controller: string): string {
+  return EVENT_SOURCES[controller] ?? `${controller}-controller`;
+}
+
 /** The identity controllers write with, as kube-controller-manager's per-controller service accounts. */
 export function controllerRequester(controller: string): Requester {
   return { username: `system:serviceaccount:kube-system:${controller}-controller`, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
@@ -203,7 +216,7 @@ export class ControllerManager {
     const id = `${controller}\u0000${cluster}`;
     let r = this.recorders.get(id);
     if (r === undefined) {
-      r = new ObjectEventRecorder({ objects: this.options.objects, cluster, component: `${controller}-controller`, requester: controllerRequester(controller), log: this.log, ...(this.options.now ? { now: this.options.now } : {}) });
+      r = new ObjectEventRecorder({ objects: this.options.objects, cluster, component: eventSource(controller), requester: controllerRequester(controller), log: this.log, ...(this.options.now ? { now: this.options.now } : {}) });
       this.recorders.set(id, r);
     }
     return r;

@@ -174,7 +174,7 @@ describe('seed 003: Kubernetes in Action with kubectl', { skip: kubectlSkip }, (
     }
   });
 
-  it('the rc\'s events come from replication-controller, as upstream\'s ReplicationManager records them', { skip: 'src/controllers records them as replicationcontroller-controller (reported)' }, async () => {
+  it('the rc\'s events come from replication-controller, as upstream\'s ReplicationManager records them', async () => {
     assert.match(await c.ok(['describe', 'rc', 'kubia']), /^ {2}Normal +SuccessfulCreate +\S+ +replication-controller +Created pod: kubia-\w{5}$/m);
   });
 
