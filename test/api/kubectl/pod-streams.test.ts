@@ -149,6 +149,9 @@ test('kubectl port-forward carries bytes to a declared container port and back',
     assert.equal(await roundTrip(pf.port, 'ping over the tunnel'), 'ping over the tunnel');
     // A second connection over the same tunnel.
     assert.equal(await roundTrip(pf.port, 'again'), 'again');
+    // More than SPDY's initial 64 KiB window each way.
+    const big = 'x'.repeat(512 * 1024);
+    assert.equal((await roundTrip(pf.port, big)).length, big.length);
   } finally {
     pf.child.kill('SIGTERM');
   }
