@@ -9,6 +9,7 @@ import type { DeleteResult, KubeObject } from '../store/types.js';
 import type { DeleteRequestOptions, ObjectService, ResourceRef } from './service.js';
 
 interface BudgetStatus {
+  observedGeneration?: number;
   disruptionsAllowed?: number;
   desiredHealthy?: number;
   currentHealthy?: number;
@@ -33,13 +34,13 @@ function budgetsCovering(pod: KubeObject, budgets: readonly KubeObject[]): KubeO
   });
 }
 
-function tooManyRequests(pod: KubeObject, pdb: KubeObject): ApiError {
-  const status = (pdb.status ?? {}) as BudgetStatus;
+// Without a Retry-After (kube-apiserver sends none): client-go would otherwise
+// wait and retry by itself, and kubectl drain would never report the refusal.
+function tooManyRequests(pod: KubeObject, cause: string): ApiError {
   return new ApiError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
     name: pod.metadata.name ?? '',
     kind: 'pods',
-    causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name ?? ''} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently` }],
-    retryAfterSeconds: 10,
+    causes: [{ reason: 'DisruptionBudget', message: cause }],
   });
 }
 
@@ -53,7 +54,11 @@ async function takeDisruption(objects: ObjectService, pdbRef: ResourceRef, pod: 
   let pdb = first;
   for (let attempt = 1; ; attempt++) {
     const status = (pdb.status ?? {}) as BudgetStatus;
-    if ((status.disruptionsAllowed ?? 0) <= 0) throw tooManyRequests(pod, pdb);
+    // A status computed for an older spec says nothing about this one.
+    if ((status.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) throw tooManyRequests(pod, `The disruption budget ${pdb.metadata.name ?? ''} is still being processed by the server.`);
+    if ((status.disruptionsAllowed ?? 0) <= 0) {
+      throw tooManyRequests(pod, `The disruption budget ${pdb.metadata.name ?? ''} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently`);
+    }
     if (options.dryRun) return;
     const taken: KubeObject = {
       ...pdb,
@@ -71,7 +76,7 @@ async function takeDisruption(objects: ObjectService, pdbRef: ResourceRef, pod: 
 
 /**
  * Evicts a pod: deletes it unless a PodDisruptionBudget covering it allows no
- * further disruption (TooManyRequests, 429, Retry-After 10 s). Pods that are
+ * further disruption (TooManyRequests, 429). Pods that are
  * done, or already terminating, may always go. More than one budget covering
  * the pod is refused as the API server refuses it.
  */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ApiError } from '../../src/api/errors.js';
 import disruption, { DELETION_TIMEOUT_MS, podKeys } from '../../src/controllers/disruption.js';
+import { evictPod } from '../../src/objects/eviction.js';
 import type { ObjectChange } from '../../src/queue/registry.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { makeReady } from './helpers.js';
@@ -207,6 +209,31 @@ describe('disruption controller', () => {
     await pod(ns, 'b');
     await h.settle();
     assert.deepEqual(counts((await h.get('policy', 'v1', 'poddisruptionbudgets', ns, 'budget'))?.status as Status), { expectedPods: 2, desiredHealthy: 1, currentHealthy: 2, disruptionsAllowed: 1 });
+  });
+
+  it('evictions take disruptions the controller computed, and are refused while a spec change is not yet observed', async () => {
+    const ns = await namespace();
+    for (const name of ['a', 'b', 'c', 'd']) await pod(ns, name);
+    await pdb(ns, { minAvailable: 2 });
+    assert.equal((await status(ns)).disruptionsAllowed, 2);
+    const pods = h.ref('', 'v1', 'pods');
+    const refused = (cause: string) => (err: unknown) => {
+      assert.ok(err instanceof ApiError, String(err));
+      assert.deepEqual([err.code, err.reason, err.message, err.details?.causes?.[0]?.message, err.details?.retryAfterSeconds], [429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", cause, undefined]);
+      return true;
+    };
+    await evictPod(h.objects, pods, ns, 'a', { requester: ADMIN });
+    // The eviction's own entry keeps the count down until the pod is seen gone.
+    assert.deepEqual(counts(await status(ns)), { expectedPods: 3, desiredHealthy: 2, currentHealthy: 3, disruptionsAllowed: 1 });
+    const ref = h.ref('policy', 'v1', 'poddisruptionbudgets');
+    const current = await h.objects.get(ref, ns, 'budget');
+    await h.objects.update(ref, ns, 'budget', { ...current, spec: { ...(current.spec as object), minAvailable: 1 } }, { requester: ADMIN });
+    await assert.rejects(evictPod(h.objects, pods, ns, 'b', { requester: ADMIN }), refused('The disruption budget budget is still being processed by the server.'));
+    assert.equal((await status(ns)).disruptionsAllowed, 2);
+    await evictPod(h.objects, pods, ns, 'b', { requester: ADMIN });
+    await evictPod(h.objects, pods, ns, 'c', { requester: ADMIN });
+    await assert.rejects(evictPod(h.objects, pods, ns, 'd', { requester: ADMIN }), refused('The disruption budget budget needs 1 healthy pods and has 3 currently'));
+    assert.deepEqual(counts(await status(ns)), { expectedPods: 1, desiredHealthy: 1, currentHealthy: 1, disruptionsAllowed: 0 });
   });
 
   it('pod changes that cannot move a budget (e.g. a new status message) map to no key', () => {
