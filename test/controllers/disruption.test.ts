@@ -137,6 +137,9 @@ describe('disruption controller', () => {
     const s = await status(ns);
     assert.equal(s.disruptionsAllowed, 0);
     assert.deepEqual({ ...condition(s), lastTransitionTime: undefined }, { type: 'DisruptionAllowed', status: 'False', reason: 'SyncFailed', message: 'found no controllers for pod "a"', observedGeneration: 0, lastTransitionTime: undefined });
+    const rv = (await h.get('policy', 'v1', 'poddisruptionbudgets', ns, 'budget'))?.metadata.resourceVersion;
+    await h.reconcile('disruption', { namespace: ns, name: 'budget' });
+    assert.equal((await h.get('policy', 'v1', 'poddisruptionbudgets', ns, 'budget'))?.metadata.resourceVersion, rv, 'the same failure is not written again');
     const event = h.events.find((e) => e.reason === 'CalculateExpectedPodCountFailed' && e.object.metadata.namespace === ns);
     assert.equal(event?.type, 'Warning');
     assert.equal(event?.message, 'Failed to calculate the number of expected pods: found no controllers for pod "a"');
