@@ -13,6 +13,7 @@ import { registerLeaseRenewals } from './rest/lease-renewals.js';
 import { registerPodStatusBatch } from './rest/pod-status-batch.js';
 import { builtinRegistryFor } from './resources/registry.js';
 import { Store } from '../store/store.js';
+import { PgNodeBindLock } from '../objects/node-bind-lock.js';
 import { ObjectService } from '../objects/service.js';
 import { advertisedAddress } from '../objects/bootstrap/index.js';
 import { defaultAdmission } from '../objects/default-admission.js';
@@ -62,6 +63,10 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   registerVersion(router);
   const store = new Store({ databaseUrl: options.databaseUrl, log: log.child({ component: 'store' }), compaction: { windowMs: options.logWindowMs ?? 300_000 } });
   const objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
+  // pods/binding from any client takes the same per-node PostgreSQL lock as
+  // the scheduler, so an external scheduler and kubeql's cannot overcommit a node.
+  const bindLock = new PgNodeBindLock({ databaseUrl: options.databaseUrl, log: log.child({ component: 'bind-lock' }), connections: 8 });
+  objects.nodeBindLock = bindLock;
   registerDiscovery(router);
   registerOpenApi(router);
   registerLeaseRenewals(router, objects);
@@ -74,6 +79,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     port = await listen(server.listener, options.host, options.port);
   } catch (err) {
     await graphql.stop();
+    await bindLock.close();
     await store.close();
     redis.disconnect();
     await prisma.$disconnect();
@@ -92,6 +98,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       removePodStreams();
       await server.close();
       await graphql.stop();
+      await bindLock.close();
       await store.close();
       redis.disconnect();
       await prisma.$disconnect();

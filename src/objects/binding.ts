@@ -41,7 +41,7 @@ export interface NodeBindLock {
 export interface BindOptions extends WriteOptions {
   /** The pod's resourceVersion the caller decided on; a newer pod means Conflict. */
   resourceVersion?: string;
-  /** Across which binders a node's binds are serialized. @defaultValue this process (PROCESS_NODE_LOCK) */
+  /** Across which binders a node's binds are serialized. @defaultValue objects.nodeBindLock, else this process (PROCESS_NODE_LOCK) */
   nodeLock?: NodeBindLock;
   /**
    * The pod as the caller last saw it (a scheduler's cache), instead of a
@@ -93,7 +93,7 @@ export async function bindPod(objects: ObjectService, podsRef: ResourceRef, name
   const nodeRead = options.knownNode !== undefined ? Promise.resolve(options.knownNode) : nodeOrUndefined(objects, podsRef.cluster, nodeName, options.signal);
   podRead.catch(() => undefined);
   nodeRead.catch(() => undefined);
-  return (options.nodeLock ?? PROCESS_NODE_LOCK).run(podsRef.cluster, nodeName, async (held) => {
+  return (options.nodeLock ?? objects.nodeBindLock ?? PROCESS_NODE_LOCK).run(podsRef.cluster, nodeName, async (held) => {
     const [pod, node, boundPods] = await Promise.all([
       podRead,
       nodeRead,

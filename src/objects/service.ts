@@ -13,6 +13,7 @@ import { runAdmission, type AdmissionAttributes, type AdmissionPlugin, type Requ
 import { generateJobSelector } from '../admission/defaults/batch.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
 import type { PatchType } from './patch.js';
+import type { NodeBindLock } from './binding.js';
 import { applyPatch } from '../api/patch/patch-types.js';
 import { managerFromRequest, serverSideApply, updateManagedFields } from '../api/patch/apply.js';
 import { validatePatchOptions } from '../api/patch/patch-options.js';
@@ -95,7 +96,13 @@ export class ObjectService {
   private readonly admission: readonly AdmissionPlugin[];
   private readonly bootstrapped = new Map<string, Promise<void>>();
   /** Set by an API replica once it listens: bootstrap points default/kubernetes here. */
-  apiEndpoint: ApiEndpoint | undefined;
+/**
+   * How binds to one node are serialized when the caller does not say
+   * (pods/binding): an API replica sets a lock shared with every other
+   * binder of the database. Undefined: within this process only.
+   */
+  nodeBindLock: NodeBindLock | undefined;
+    apiEndpoint: ApiEndpoint | undefined;
   private readonly namespaces: Informer;
 
   constructor(options: ObjectServiceOptions) {

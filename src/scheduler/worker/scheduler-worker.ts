@@ -8,7 +8,7 @@
 import type { Logger } from '../../log.js';
 import type { ObjectService } from '../../objects/service.js';
 import type { ReconcileKey } from '../../queue/index.js';
-import { PgNodeBindLock } from '../node-bind-lock.js';
+import { PgNodeBindLock } from '../../objects/node-bind-lock.js';
 import { DEFAULT_SCHEDULER_NAME } from '../outcome.js';
 import { ClusterScheduler, type ClusterSchedulerOptions } from './cluster-scheduler.js';
 import { PendingPodFeed, type PendingPodFeedOptions } from './pending-pod-feed.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../../src/api/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { bindPod, type NodeBindLock } from '../../../src/objects/binding.js';
-import { PgNodeBindLock } from '../../../src/scheduler/node-bind-lock.js';
+import { PgNodeBindLock } from '../../../src/objects/node-bind-lock.js';
 import type { ObjectService } from '../../../src/objects/service.js';
 import type { KubeObject } from '../../../src/store/types.js';
 import { testDatabaseUrl, uniqueClusterName } from '../../helpers/env.js';

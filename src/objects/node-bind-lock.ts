@@ -1,4 +1,4 @@
-// Binds to one node serialized across scheduler processes: a transaction-
+// Binds to one node serialized across processes (schedulers, API replicas): a transaction-
 // scoped PostgreSQL advisory lock on (cluster, node) is held while the bind
 // re-checks the node's room and writes the pod, and released only after that
 // write has committed, so the next binder's check sees it. Two replicas
@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log.js';
-import { InProcessNodeLock, type HeldNodeLock, type NodeBindLock } from '../objects/binding.js';
+import { InProcessNodeLock, type HeldNodeLock, type NodeBindLock } from './binding.js';
 import type { KubeObject } from '../store/types.js';
 
 export interface PgNodeBindLockOptions {
