@@ -13,6 +13,10 @@ import { ControllerRegistry, DEFAULT_QUEUE_PREFIX, Dispatcher, queueName, type R
 import { DEFAULT_SCHEDULER_NAME } from '../outcome.js';
 import { pendingPodsRoute } from './pending-pods-route.js';
 
+// A key whose handling failed is tried again after this, doubling up to the cap.
+const RETRY_INITIAL_MS = 100;
+const RETRY_MAX_MS = 10_000;
+
 export interface PendingPodFeedOptions {
   databaseUrl: string;
   redisUrl: string;
@@ -42,6 +46,8 @@ export class PendingPodFeed {
   private readonly dispatcher: Dispatcher | undefined;
   private worker: Worker<ReconcileJobData> | undefined;
   private readonly queue: string;
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly options: PendingPodFeedOptions) {
     const schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -68,7 +74,7 @@ export class PendingPodFeed {
 
   /** Starts consuming, then the dispatcher (whose first resync enqueues every pending pod). */
   async start(): Promise<void> {
-    this.worker = new Worker<ReconcileJobData>(this.queue, (job) => this.options.onPod(job.data), {
+    this.worker = new Worker<ReconcileJobData>(this.queue, (job) => this.handle(job.data), {
       connection: this.connection,
       prefix: this.options.prefix ?? DEFAULT_QUEUE_PREFIX,
       concurrency: this.options.concurrency ?? 256,
@@ -79,7 +85,36 @@ export class PendingPodFeed {
     await this.dispatcher?.start();
   }
 
+  /**
+   * Hands a key to onPod. A failure (a database read that failed) is retried
+   * in memory with back-off rather than failing the job, which only the next
+   * periodic resync would bring back.
+   */
+  private async handle(key: ReconcileKey): Promise<void> {
+    try {
+      await this.options.onPod(key);
+    } catch (err) {
+      this.options.log.warn({ err, key }, 'queueing a pending pod failed; retrying');
+      this.retryLater(key, RETRY_INITIAL_MS);
+    }
+  }
+
+  private retryLater(key: ReconcileKey, delayMs: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.options.onPod(key).catch((err: unknown) => {
+        this.options.log.warn({ err, key }, 'queueing a pending pod failed again; retrying');
+        this.retryLater(key, Math.min(delayMs * 2, RETRY_MAX_MS));
+      });
+    }, delayMs);
+    this.retries.add(timer);
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     await this.dispatcher?.stop();
     await this.worker?.close();
     this.connection.disconnect();
