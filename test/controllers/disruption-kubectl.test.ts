@@ -111,6 +111,7 @@ describe('kubectl drain against the disruption controller', { skip }, () => {
     assert.match(await k('get', 'pdb'), /^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+2\s+N\/A\s+1\s+\d+s\n$/);
     const status = JSON.parse(await k('get', 'pdb', 'web', '-o', 'jsonpath={.status}')) as Record<string, unknown>;
     assert.deepEqual([status.expectedPods, status.currentHealthy, status.desiredHealthy, status.disruptionsAllowed], [3, 3, 2, 1]);
+    assert.match(await k('describe', 'pdb', 'web'), /Min available:\s+2\nSelector:\s+app=web\nStatus:\n\s+Allowed disruptions:\s+1\n\s+Current:\s+3\n\s+Desired:\s+2\n\s+Total:\s+3\n/);
   });
 
   it('drain evicts one pod, is refused while the replacement is not Ready, and finishes once it is', async () => {
