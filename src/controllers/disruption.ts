@@ -192,7 +192,17 @@ async function writeStatus(ctx: ReconcileContext, budget: KubeObject, status: Bu
   );
 }
 
-const selectorText = (selector: unknown): string => JSON.stringify(selector ?? null);
+/** A LabelSelector as Go's generated String() prints it (upstream formats it into the UnmanagedPods event). */
+export function goSelectorText(selector: unknown): string {
+  if (selector === undefined || selector === null) return 'nil';
+  const { matchLabels = {}, matchExpressions = [] } = selector as { matchLabels?: Record<string, string>; matchExpressions?: { key?: string; operator?: string; values?: string[] }[] };
+  const labels = Object.keys(matchLabels)
+    .sort()
+    .map((k) => `${k}: ${matchLabels[k] ?? ''},`)
+    .join('');
+  const exprs = matchExpressions.map((e) => `LabelSelectorRequirement{Key:${e.key ?? ''},Operator:${e.operator ?? ''},Values:[${(e.values ?? []).join(' ')}],},`).join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${exprs}},}`;
+}
 
 /** trySync for one budget; returns when to look again (an entry of disruptedPods expiring), if ever. */
 async function trySync(ctx: ReconcileContext, budget: KubeObject, now: Date): Promise<number | undefined> {
@@ -213,7 +223,7 @@ async function trySync(ctx: ReconcileContext, budget: KubeObject, now: Date): Pr
       budget,
       'Warning',
       'UnmanagedPods',
-      `Pods selected by this PodDisruptionBudget (selector: ${selectorText(spec.selector)}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.`,
+      `Pods selected by this PodDisruptionBudget (selector: ${goSelectorText(spec.selector)}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.`,
     );
   }
   const { pending, recheckAt, expired } = pendingDisruptions(budget, pods, now);

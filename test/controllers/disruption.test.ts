@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/api/errors.js';
-import disruption, { DELETION_TIMEOUT_MS, podKeys } from '../../src/controllers/disruption.js';
+import disruption, { DELETION_TIMEOUT_MS, goSelectorText, podKeys } from '../../src/controllers/disruption.js';
 import { evictPod } from '../../src/objects/eviction.js';
 import type { ObjectChange } from '../../src/queue/registry.js';
 import type { KubeObject } from '../../src/store/types.js';
@@ -154,7 +154,12 @@ describe('disruption controller', () => {
     await pdb(ns, { maxUnavailable: 1 });
     await pdb(ns, { minAvailable: 1, selector: { matchLabels: { app: 'nothing' } } }, 'empty');
     assert.deepEqual(counts(await status(ns)), { expectedPods: 2, desiredHealthy: 1, currentHealthy: 3, disruptionsAllowed: 2 });
-    assert.ok(h.events.some((e) => e.reason === 'UnmanagedPods' && e.type === 'Warning' && e.object.metadata.namespace === ns));
+    const unmanaged = h.events.find((e) => e.reason === 'UnmanagedPods' && e.object.metadata.namespace === ns);
+    assert.equal(unmanaged?.type, 'Warning');
+    assert.equal(
+      unmanaged?.message,
+      'Pods selected by this PodDisruptionBudget (selector: &LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.',
+    );
     const empty = await status(ns, 'empty');
     // expectedPods 0 keeps a budget that matches nothing safe.
     assert.deepEqual(counts(empty), { expectedPods: 0, desiredHealthy: 1, currentHealthy: 0, disruptionsAllowed: 0 });
@@ -237,6 +242,13 @@ describe('disruption controller', () => {
     await evictPod(h.objects, pods, ns, 'c', { requester: ADMIN });
     await assert.rejects(evictPod(h.objects, pods, ns, 'd', { requester: ADMIN }), refused('The disruption budget budget needs 1 healthy pods and has 3 currently'));
     assert.deepEqual(counts(await status(ns)), { expectedPods: 1, desiredHealthy: 1, currentHealthy: 1, disruptionsAllowed: 0 });
+  });
+
+  it('selectors print as Go prints a LabelSelector', () => {
+    assert.equal(
+      goSelectorText({ matchLabels: { b: '2', a: '1' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }] }),
+      '&LabelSelector{MatchLabels:map[string]string{a: 1,b: 2,},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:tier,Operator:In,Values:[web api],},},}',
+    );
   });
 
   it('pod changes that cannot move a budget (e.g. a new status message) map to no key', () => {
