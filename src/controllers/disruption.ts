@@ -77,7 +77,8 @@ const replicasOf = (o: KubeObject): number => (o.spec as { replicas?: number } |
 /**
  * The controller (uid and scale) a pod's controllerRef points to, as
  * upstream's finders: a ReplicaSet (or the Deployment owning it),
- * ReplicationController, StatefulSet. Undefined when none is found.
+ * ReplicationController, StatefulSet, then any kind with a scale
+ * subresource. Undefined when none is found.
  */
 async function findController(ctx: ReconcileContext, ref: OwnerReference, namespace: string): Promise<{ uid: string; scale: number } | undefined> {
   const get = async (group: string, resource: string, name: string, uid?: string): Promise<KubeObject | undefined> => {
@@ -101,7 +102,25 @@ async function findController(ctx: ReconcileContext, ref: OwnerReference, namesp
     const sts = await get('apps', 'statefulsets', ref.name, ref.uid);
     return sts === undefined ? undefined : { uid: sts.metadata.uid ?? '', scale: replicasOf(sts) };
   }
-  return undefined;
+  return scaleOfAnyController(ctx, ref, namespace, get);
+}
+
+/** Upstream's last finder: any other kind through its scale subresource, or an error naming what it lacks. */
+async function scaleOfAnyController(
+  ctx: ReconcileContext,
+  ref: OwnerReference,
+  namespace: string,
+  get: (group: string, resource: string, name: string, uid?: string) => Promise<KubeObject | undefined>,
+): Promise<{ uid: string; scale: number } | undefined> {
+  const group = groupOf(ref.apiVersion);
+  const slash = (ref.apiVersion ?? '').indexOf('/');
+  const version = slash < 0 ? (ref.apiVersion ?? '') : (ref.apiVersion ?? '').slice(slash + 1);
+  const registry = ctx.objects.registryFor(ctx.key.cluster);
+  const resource = registry.byKind(group, ref.kind, version);
+  if (resource === undefined) throw new Error(`no matches for kind "${ref.kind}" in version "${ref.apiVersion ?? ''}"`);
+  if (registry.subresource(resource, 'scale') === undefined) throw new Error(`${group === '' ? resource.resource : `${resource.resource}.${group}`} does not implement the scale subresource`);
+  const found = await get(group, resource.resource, ref.name, ref.uid);
+  return found === undefined ? undefined : { uid: found.metadata.uid ?? '', scale: (found.spec as { replicas?: number } | undefined)?.replicas ?? 0 };
 }
 
 /** Sum of the scales of the selected pods' controllers (getExpectedScale); unmanaged pods are left out and named. */

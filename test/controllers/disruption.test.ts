@@ -145,6 +145,21 @@ describe('disruption controller', () => {
     assert.equal(event?.message, 'Failed to calculate the number of expected pods: found no controllers for pod "a"');
   });
 
+  it('other controllers are read through their scale subresource; a Job has none (SyncFailed with upstream\u2019s message)', async () => {
+    const ns = await namespace();
+    const d = await deployment(ns, 'web', 3);
+    await pod(ns, 'a', { owner: d });
+    await pod(ns, 'b', { owner: d });
+    await pdb(ns, { maxUnavailable: 1 });
+    assert.deepEqual(counts(await status(ns)), { expectedPods: 3, desiredHealthy: 2, currentHealthy: 2, disruptionsAllowed: 0 });
+    const job: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', uid: '00000000-0000-0000-0000-000000000002' } };
+    await pod(ns, 'j', { owner: job, labels: { app: 'job' } });
+    await pdb(ns, { maxUnavailable: 1, selector: { matchLabels: { app: 'job' } } }, 'jobs');
+    const s = await status(ns, 'jobs');
+    assert.equal(condition(s)?.reason, 'SyncFailed');
+    assert.equal(condition(s)?.message, 'jobs.batch does not implement the scale subresource');
+  });
+
   it('unmanaged pods are left out of a scaled budget with an UnmanagedPods warning; no pods records NoPods', async () => {
     const ns = await namespace();
     const rs = await replicaSet(ns, 'web', 2);
