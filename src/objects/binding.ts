@@ -123,7 +123,9 @@ export async function bindPod(objects: ObjectService, podsRef: ResourceRef, name
     // binder makes this a Conflict.
     const bindingRef: ResourceRef = { cluster: podsRef.cluster, resource: { ...podsRef.resource, hasStatus: false } };
     const next = { ...pod, spec: { ...(pod.spec as object), nodeName }, status: { ...status, conditions } };
-    const bound = await objects.update(bindingRef, namespace, name, next, { ...writeOptions, subresource: 'binding' });
+    // The pod just read (or the caller's copy) is the update's current object:
+    // no second read. The store checks its resourceVersion in the commit.
+    const bound = await objects.update(bindingRef, namespace, name, next, { ...writeOptions, subresource: 'binding', current: pod });
     return { pod: bound, conditionWritten: !options.dryRun };
   });
 }

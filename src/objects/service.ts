@@ -47,6 +47,13 @@ export interface UpdateRequestOptions extends WriteOptions {
   force?: boolean;
   /** Set to true when a server-side apply created the object (REST answers 201 then, as the API server does). */
   outcome?: { created: boolean };
+  /**
+   * The object as stored, when the caller already holds it (it has just read
+   * it, or keeps an informer's copy) and the body names the same
+   * resourceVersion: the update then skips its own read. The store still
+   * checks the version when it commits, so a stale copy is a Conflict.
+   */
+  current?: KubeObject;
 }
 
 export interface DeleteRequestOptions extends WriteOptions, Omit<DeleteOptions, 'signal'> {}
@@ -238,7 +245,9 @@ export class ObjectService {
     object.apiVersion = apiVersionOf(resource.group, resource.version);
     object.kind = resource.kind;
     this.checkFields(ref, object, options);
-    const current = await this.store.get(key, options.signal ? { signal: options.signal } : {});
+    const known = options.current;
+    const held = known !== undefined && known.metadata.resourceVersion !== undefined && known.metadata.resourceVersion === object.metadata.resourceVersion;
+    const current = held ? known : await this.store.get(key, options.signal ? { signal: options.signal } : {});
     if (current === null) throw NotFoundError.of(key);
     // As the API server's BeforeUpdate: the creation time and generation are the
     // server's (clients may echo them back reformatted), an empty uid means "the same".

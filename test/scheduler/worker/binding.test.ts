@@ -116,4 +116,68 @@ describe('binding a pod (pods/binding and the scheduler)', () => {
     await bindPod(objects, r.pods, 'default', 'early', 'future-node', { requester: ADMIN });
     assert.equal(nodeNameOf(await objects.get(r.pods, 'default', 'early')), 'future-node');
   });
+
+  it('writes nodeName and PodScheduled=True (with lastTransitionTime) in one store update, as the API server\'s assignPod', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.nodes, '', nodeObject('n1'), { requester: ADMIN });
+    const created = await objects.create(r.pods, 'default', podObject('once'), { requester: ADMIN });
+    const watch = await objects.watch(r.pods, 'default', { resourceVersion: created.metadata.resourceVersion });
+    try {
+      const { pod } = await bindPod(objects, r.pods, 'default', 'once', 'n1', { requester: ADMIN });
+      const first = await watch[Symbol.asyncIterator]().next();
+      assert.ok(first.done !== true && first.value.type === 'MODIFIED', 'the bind is one MODIFIED change');
+      const changed = first.value.object;
+      assert.equal(changed.metadata.resourceVersion, pod.metadata.resourceVersion, 'the first change after create is the bind itself');
+      assert.equal(nodeNameOf(changed), 'n1');
+      const condition = podScheduled(changed) as { status?: string; lastTransitionTime?: string } | undefined;
+      assert.equal(condition?.status, 'True');
+      assert.match(condition?.lastTransitionTime ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    } finally {
+      watch.close();
+    }
+  });
+
+  it('binding with the caller\'s copy of the pod reads no pod; binding without one reads it once', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.nodes, '', nodeObject('n1'), { requester: ADMIN });
+    const known = await objects.create(r.pods, 'default', podObject('cached'), { requester: ADMIN });
+    await objects.create(r.pods, 'default', podObject('read'), { requester: ADMIN });
+    const node = await objects.get(r.nodes, '', 'n1');
+    const store = objects.store;
+    const original = store.get.bind(store);
+    const podReads: string[] = [];
+    store.get = (key, options) => {
+      if (key.resource === 'pods') podReads.push(key.name);
+      return original(key, options);
+    };
+    try {
+      await bindPod(objects, r.pods, 'default', 'cached', 'n1', { requester: ADMIN, knownPod: known, knownNode: node });
+      assert.deepEqual(podReads, [], 'a bind from a cache reads no pod');
+      await bindPod(objects, r.pods, 'default', 'read', 'n1', { requester: ADMIN });
+      assert.deepEqual(podReads, ['read'], 'pods/binding reads the pod once, not again before its write');
+    } finally {
+      store.get = original;
+    }
+    assert.equal(nodeNameOf(await objects.get(r.pods, 'default', 'cached')), 'n1');
+    assert.equal(nodeNameOf(await objects.get(r.pods, 'default', 'read')), 'n1');
+  });
+
+  it('a stale copy of the pod is a Conflict with the optimistic-lock message and binds nothing', async () => {
+    const r = refs(objects, uniqueClusterName('bind'));
+    await objects.create(r.nodes, '', nodeObject('n1'), { requester: ADMIN });
+    const stale = await objects.create(r.pods, 'default', podObject('stale'), { requester: ADMIN });
+    const fresh = await objects.update(r.pods, 'default', 'stale', { ...stale, metadata: { ...stale.metadata, labels: { changed: 'yes' } } }, { requester: ADMIN });
+    let message = '';
+    try {
+      await bindPod(objects, r.pods, 'default', 'stale', 'n1', { requester: ADMIN, knownPod: stale });
+      assert.fail('expected a Conflict');
+    } catch (err) {
+      assert.equal((err as { code?: number; status?: number }).code ?? (err as { status?: number }).status, 409, `expected 409, got ${String(err)}`);
+      message = (err as Error).message;
+    }
+    assert.equal(message, 'Operation cannot be fulfilled on pods "stale": the object has been modified; please apply your changes to the latest version and try again');
+    const after = await objects.get(r.pods, 'default', 'stale');
+    assert.equal(after.metadata.resourceVersion, fresh.metadata.resourceVersion);
+    assert.equal(nodeNameOf(after), undefined);
+  });
 });
