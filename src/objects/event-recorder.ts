@@ -114,3 +114,75 @@ export class ObjectEventRecorder implements EventRecorder {
     }
   }
 }
+
+export interface QueuedEventRecorderOptions {
+  /** Events waiting to be written; beyond it new ones are dropped. @defaultValue 1000 (client-go's maxQueuedEvents) */
+  maxQueued?: number;
+  /** Event writes in flight at once. @defaultValue 2 */
+  writers?: number;
+}
+
+/**
+ * Takes events off the caller's path, as client-go's broadcaster does: record
+ * queues and returns at once; a few writers drain the queue; when it is full
+ * the event is dropped (watch.DropIfChannelFull), so a burst of binds cannot
+ * spend the API's write capacity on Events. Few writers also mean events
+ * trail the work they describe under load instead of competing with it.
+ */
+export class QueuedEventRecorder implements EventRecorder {
+  private readonly queue: (() => Promise<void>)[] = [];
+  private readonly maxQueued: number;
+  private readonly writers: number;
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  /** Events dropped because the queue was full. */
+  dropped = 0;
+
+  constructor(
+    private readonly inner: EventRecorder,
+    options: QueuedEventRecorderOptions = {},
+  ) {
+    this.maxQueued = options.maxQueued ?? 1000;
+    this.writers = options.writers ?? 2;
+  }
+
+  record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    if (this.queue.length >= this.maxQueued) {
+      this.dropped++;
+      return Promise.resolve();
+    }
+    this.queue.push(() => this.inner.record(object, type, reason, message));
+    this.pump();
+    return Promise.resolve();
+  }
+
+  /** Events waiting to be written (not counting those being written). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once every queued event has been written (or failed). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.writers && this.queue.length > 0) {
+      const write = this.queue.shift() as () => Promise<void>;
+      this.running++;
+      // The inner recorder logs its own failures; nothing reaches here but a bug.
+      void write()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          this.pump();
+          if (this.running === 0 && this.queue.length === 0) {
+            const waiters = this.idleWaiters;
+            this.idleWaiters = [];
+            for (const w of waiters) w();
+          }
+        });
+    }
+  }
+}

@@ -23,7 +23,7 @@ import { buildProfile, type Profile } from '../registry.js';
 import { nodeUpdateActions, podUpdateActions, requeuePolicy } from '../requeue.js';
 import { Scheduler, type ScheduleResult } from '../schedule-one.js';
 import { SchedulerSnapshot } from '../snapshot.js';
-import { ObjectEventRecorder } from '../../objects/event-recorder.js';
+import { ObjectEventRecorder, QueuedEventRecorder } from '../../objects/event-recorder.js';
 import { Informer, objectCacheKey } from './informer.js';
 import { Limiter } from './limiter.js';
 import { SchedulingQueue } from './scheduling-queue.js';
@@ -82,6 +82,8 @@ export class ClusterScheduler {
   private readonly nodes: Informer;
   private readonly pods: Informer;
   private readonly recorder: ObjectEventRecorder;
+  // Scheduled events: queued off the bind path, dropped when the queue is full.
+  private readonly scheduledEvents: QueuedEventRecorder;
   private readonly binds: Limiter;
   private readonly reports: Limiter;
   /** Pods this scheduler should place, latest version seen, by namespace/name. */
@@ -106,10 +108,16 @@ export class ClusterScheduler {
     this.nodes = new Informer(objects, objects.resource(cluster, '', 'v1', 'nodes'), { upsert: (o, p) => this.onNode(o, p), delete: (o) => this.onNodeDeleted(o) }, this.log);
     this.pods = new Informer(objects, this.podsRef, { upsert: (o, p) => this.onPod(o, p), delete: (o) => this.onPodDeleted(o) }, this.log);
     this.recorder = new ObjectEventRecorder({ objects, cluster, component: this.schedulerName, requester: SCHEDULER_REQUESTER, log: this.log });
+    this.scheduledEvents = new QueuedEventRecorder(this.recorder);
     this.binds = new Limiter(options.parallelBinds ?? 64);
     this.reports = new Limiter(options.parallelReports ?? 16);
     this.housekeepingMs = options.housekeepingMs ?? 10_000;
     this.bindLock = options.bindLock;
+  }
+
+  /** Scheduled events dropped because their queue was full (a burst of binds). */
+  get scheduledEventsDropped(): number {
+    return this.scheduledEvents.dropped;
   }
 
   get queueSizes(): { active: number; backoff: number; unschedulable: number } {
@@ -174,6 +182,7 @@ export class ClusterScheduler {
     await Promise.all([this.nodes.stop(), this.pods.stop()]);
     await this.loop?.catch(() => undefined);
     await Promise.all([this.binds.idle(), this.reports.idle()]);
+    await this.scheduledEvents.idle();
   }
 
   private async run(): Promise<void> {
@@ -225,8 +234,10 @@ export class ClusterScheduler {
       this.stats.bound++;
       this.binding.delete(popped.key);
       this.queue.done(popped.key);
-      // The event is not part of the binding: write it without holding a bind slot.
-      void this.reports.spawn(() => this.recordEvent(pod, scheduledEvent(pod, nodeName)));
+      // The event is not part of the binding: queued, written by the event
+      // recorder's own few writers, dropped when a burst fills its queue.
+      const event = scheduledEvent(pod, nodeName);
+      void this.scheduledEvents.record(pod as unknown as KubeObject, event.type, event.reason, event.note);
     } catch (err) {
       this.binding.delete(popped.key);
       this.snapshot.forgetPod(uidKey);
