@@ -1,9 +1,11 @@
 // What a simulated container "printed". Nothing is stored per pod: the lines
 // are a pure function of the container's spec, annotations and the start and
-// finish times in its status, so a thousand idle pods cost no timers and an
+// finish times in its status (a command the simulated shell knows prints its
+// own output; any other container prints start and "running" lines), so a thousand idle pods cost no timers and an
 // agent restart reproduces the same log. Only a follower holds a timer.
 import { Readable } from 'node:stream';
 import type { Clock } from '../clock.js';
+import type { CommandPlan } from './simulated-shell.js';
 import { RuntimeStreamError, type ContainerLogOptions, type ContainerState, type ContainerStatus, type PodObject } from '../runtime.js';
 
 export const LOG_ANNOTATIONS = {
@@ -59,7 +61,8 @@ function intervalMs(pod: PodObject): number {
 }
 
 /** Every line an instance has printed up to `nowMs`, at most MAX_LOG_LINES (the newest). */
-export function instanceLines(pod: PodObject, spec: ContainerSpec, instance: Instance, nowMs: number): LogLine[] {
+export function instanceLines(pod: PodObject, spec: ContainerSpec, instance: Instance, nowMs: number, plan?: CommandPlan): LogLine[] {
+  if (plan !== undefined) return programLines(pod, plan, instance, nowMs);
   const command = [...(spec.command ?? []), ...(spec.args ?? [])];
   const lines: LogLine[] = [
     { seq: 0, timeMs: instance.startedMs, text: `simulated container ${spec.name ?? ''} started: image ${spec.image ?? ''}, command ${command.length > 0 ? JSON.stringify(command) : '(image default)'}` },
@@ -83,6 +86,24 @@ export function instanceLines(pod: PodObject, spec: ContainerSpec, instance: Ins
   return lines.length > MAX_LOG_LINES ? lines.slice(-MAX_LOG_LINES) : lines;
 }
 
+/**
+ * The output of a command the shell knows, line by line at the time it was
+ * printed. Status times have whole seconds only, so a finished instance
+ * shows every line up to the end of its finishing second.
+ */
+function programLines(pod: PodObject, plan: CommandPlan, instance: Instance, nowMs: number): LogLine[] {
+  const extra = pod.metadata.annotations?.[LOG_ANNOTATIONS.lines];
+  const lines: LogLine[] = (extra === undefined || extra === '' ? [] : extra.replace(/\n$/, '').split('\n')).map((text, seq) => ({ seq, timeMs: instance.startedMs, text }));
+  const until = instance.finishedMs === undefined ? nowMs : Math.min(instance.finishedMs + 999, nowMs);
+  const header = lines.length;
+  for (const [i, line] of plan.lines.entries()) {
+    const timeMs = instance.startedMs + line.offsetMs;
+    if (timeMs > until) break;
+    lines.push({ seq: header + i, timeMs, text: line.text });
+  }
+  return lines.length > MAX_LOG_LINES ? lines.slice(-MAX_LOG_LINES) : lines;
+}
+
 /** kubelet's timestamp prefix: RFC 3339 with nine fractional digits. */
 export function logTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
@@ -96,6 +117,8 @@ export interface LogSource {
   pod: () => PodObject | undefined;
   /** Init and app container statuses together. */
   statuses: () => readonly ContainerStatus[] | undefined;
+  /** The container's own command when the simulated shell runs it (its output is the log). */
+  plan?: (container: string) => CommandPlan | undefined;
 }
 
 /**
@@ -149,7 +172,8 @@ export function openContainerLog(source: LogSource, clock: Clock, options: Conta
     return true;
   };
 
-  const initial = instanceLines(pod, spec, instance, clock.now());
+  const plan = source.plan?.(options.container);
+  const initial = instanceLines(pod, spec, instance, clock.now(), plan);
   const tail = options.tailLines === undefined ? initial : options.tailLines === 0 ? [] : initial.slice(-options.tailLines);
   // Lines cut by tailLines count as sent, so a follower starts after them.
   lastSeq = (initial[initial.length - tail.length - 1]?.seq) ?? -1;
@@ -159,7 +183,7 @@ export function openContainerLog(source: LogSource, clock: Clock, options: Conta
     return stream;
   }
 
-  const every = intervalMs(pod);
+  const every = plan === undefined ? intervalMs(pod) : 0;
   const tick = (): void => {
     timer = undefined;
     if (stream.destroyed) return;
@@ -169,7 +193,7 @@ export function openContainerLog(source: LogSource, clock: Clock, options: Conta
     // The same instance still or just finished; anything else (a restart, a forgotten pod) ends the stream.
     const same = current === undefined ? undefined : instanceOf(current.state);
     const ended = currentPod === undefined || same === undefined || same.startedMs !== instance.startedMs;
-    const lines = ended ? [] : instanceLines(currentPod, spec, same, now);
+    const lines = ended ? [] : instanceLines(currentPod, spec, same, now, plan);
     if (!push(lines)) return;
     if (ended || same.finishedMs !== undefined) {
       stream.push(null);

@@ -1,12 +1,11 @@
-// The tiny shell `kubectl exec` reaches in a simulated container. It runs a
-// handful of commands honestly (real output, real exit codes) and answers
-// everything else the way a shell does: "<cmd>: command not found", 127.
+// The tiny shell of a simulated container. It runs a handful of commands
+// honestly (real output, real exit codes) and answers everything else the way
+// a shell does: "<cmd>: command not found", 127. The commands are generators of
+// effects (output, sleep, read stdin), so one definition serves both `kubectl
+// exec` (effects performed as they come, in real time) and a container's own
+// command (effects laid out on the runtime's clock ahead of time: a plan).
 
-export interface ShellContext {
-  /** The container's environment, in order. */
-  env: [string, string][];
-  /** The pod name (what `hostname` and /etc/hostname say). */
-  hostname: string;
+export interface ShellContext extends ShellEnvironment {
   stdin?: NodeJS.ReadableStream;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -28,32 +27,182 @@ export function containerEnv(pod: { metadata: { name?: string }; spec?: unknown 
   env.push(['HOME', '/root']);
   return env;
 }
-const MAX_SLEEP_SECONDS = 3600;
+/** The longest `kubectl exec ... sleep N` waits in real time. */
+const MAX_EXEC_SLEEP_SECONDS = 3600;
+
+/** What a command does, one step at a time. */
+type Effect =
+  | { kind: 'write'; stream: 'stdout' | 'stderr'; text: string }
+  | { kind: 'sleep'; seconds: number }
+  | { kind: 'stdin' }
+  /** A program the shell does not know was asked for (it then prints "command not found"). */
+  | { kind: 'unknown'; command: string };
+
+/** How a command ended: its code, and whether it was `exit` (which ends the whole shell). */
+interface Ended {
+  code: number;
+  exit: boolean;
+}
+
+type Program = Generator<Effect, Ended, void>;
+
+/** What the commands read of their container. */
+export interface ShellEnvironment {
+  /** The container's environment, in order. */
+  env: [string, string][];
+  /** The pod name (what `hostname` and /etc/hostname say). */
+  hostname: string;
+}
 
 /** Splits `sh -c` text into words: whitespace separated, with '...' and "..." quoting. */
 export function splitWords(text: string): string[] {
-  const words: string[] = [];
+  return parseScript(text).flatMap((step) => step.argv);
+}
+
+type Operator = ';' | '&&' | '||';
+
+/** One command of a script and the operator that joins it to the one before. */
+interface ScriptStep {
+  op: Operator;
+  argv: string[];
+}
+
+/** A `sh -c` script: words with '...' / "..." quoting, sequenced by `;`, newlines, `&&` and `||`. */
+export function parseScript(text: string): ScriptStep[] {
+  const steps: ScriptStep[] = [];
+  let argv: string[] = [];
+  let op: Operator = ';';
   let current = '';
   let quote: string | undefined;
   let inWord = false;
-  for (const ch of text) {
+  const endWord = (): void => {
+    if (inWord) argv.push(current);
+    current = '';
+    inWord = false;
+  };
+  const endCommand = (next: Operator): void => {
+    endWord();
+    if (argv.length > 0) steps.push({ op, argv });
+    argv = [];
+    op = next;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
     if (quote !== undefined) {
       if (ch === quote) quote = undefined;
       else current += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;
       inWord = true;
+    } else if (ch === ';' || ch === '\n') {
+      endCommand(';');
+    } else if ((ch === '&' || ch === '|') && text[i + 1] === ch) {
+      endCommand(ch === '&' ? '&&' : '||');
+      i += 1;
     } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
+      endWord();
     } else {
       current += ch;
       inWord = true;
     }
   }
-  if (inWord) words.push(current);
-  return words;
+  endCommand(';');
+  return steps;
+}
+
+const done = (code: number): Ended => ({ code, exit: false });
+
+function* script(steps: readonly ScriptStep[], env: ShellEnvironment): Program {
+  let last = 0;
+  for (const step of steps) {
+    if ((step.op === '&&' && last !== 0) || (step.op === '||' && last === 0)) continue;
+    const ended = yield* command(step.argv, env);
+    last = ended.code;
+    if (ended.exit) return done(last);
+  }
+  return done(last);
+}
+
+/** One command line (argv as exec passes it). */
+function* command(argv: readonly string[], ctx: ShellEnvironment): Program {
+  const [program, ...args] = argv;
+  if (program === undefined) {
+    yield { kind: 'write', stream: 'stderr', text: 'no command given\n' };
+    return done(COMMAND_NOT_FOUND);
+  }
+  const name = program.replace(/^\/(usr\/)?s?bin\//, '');
+  switch (name) {
+    case 'sh':
+    case 'bash':
+    case 'ash': {
+      if (args[0] === '-c' && args[1] !== undefined) return yield* script(parseScript(args[1]), ctx);
+      if (args.length === 0) {
+        // An interactive shell would read commands from stdin; this one does not.
+        yield { kind: 'write', stream: 'stderr', text: `${name}: the simulated runtime has no interactive shell; run a command: ${name} -c "echo hi"\n` };
+        return done(1);
+      }
+      yield { kind: 'write', stream: 'stderr', text: `${name}: can't open '${args[0] ?? ''}': No such file or directory\n` };
+      return done(2);
+    }
+    case 'echo': {
+      const noNewline = args[0] === '-n';
+      yield { kind: 'write', stream: 'stdout', text: `${(noNewline ? args.slice(1) : args).join(' ')}${noNewline ? '' : '\n'}` };
+      return done(0);
+    }
+    case 'env':
+      yield { kind: 'write', stream: 'stdout', text: ctx.env.map(([k, v]) => `${k}=${v}\n`).join('') };
+      return done(0);
+    case 'printenv': {
+      if (args.length === 0) return yield* command(['env'], ctx);
+      let code = 0;
+      for (const wanted of args) {
+        const found = ctx.env.find(([k]) => k === wanted);
+        if (found === undefined) code = 1;
+        else yield { kind: 'write', stream: 'stdout', text: `${found[1]}\n` };
+      }
+      return done(code);
+    }
+    case 'hostname':
+      yield { kind: 'write', stream: 'stdout', text: `${ctx.hostname}\n` };
+      return done(0);
+    case 'cat': {
+      if (args.length === 0 || (args.length === 1 && args[0] === '-')) {
+        yield { kind: 'stdin' };
+        return done(0);
+      }
+      let code = 0;
+      for (const file of args) {
+        if (file === '/etc/hostname') yield { kind: 'write', stream: 'stdout', text: `${ctx.hostname}\n` };
+        else {
+          yield { kind: 'write', stream: 'stderr', text: `cat: ${file}: No such file or directory\n` };
+          code = 1;
+        }
+      }
+      return done(code);
+    }
+    case 'true':
+      return done(0);
+    case 'false':
+      return done(1);
+    case 'exit': {
+      const code = args[0] === undefined ? 0 : Number(args[0]);
+      return { code: Number.isInteger(code) ? ((code % 256) + 256) % 256 : 2, exit: true };
+    }
+    case 'sleep': {
+      // GNU sleep takes "infinity" (the usual keep-alive command); busybox's does too.
+      const seconds = args[0] === 'infinity' ? Number.POSITIVE_INFINITY : Number(args[0]);
+      if (args[0] === undefined || Number.isNaN(seconds) || seconds < 0) {
+        yield { kind: 'write', stream: 'stderr', text: `sleep: invalid time interval '${args[0] ?? ''}'\n` };
+        return done(1);
+      }
+      yield { kind: 'sleep', seconds };
+      return done(0);
+    }
+    default:
+      yield { kind: 'unknown', command: program };
+      yield { kind: 'write', stream: 'stderr', text: `${program}: command not found\n` };
+      return done(COMMAND_NOT_FOUND);
+  }
 }
 
 function write(stream: NodeJS.WritableStream | undefined, text: string): void {
@@ -91,82 +240,68 @@ function copyStdin(ctx: ShellContext): Promise<void> {
   });
 }
 
-/** Runs one command line (argv as exec passes it); resolves with the exit code. */
+/** Runs one command line (argv as exec passes it) in real time; resolves with the exit code. */
 export async function runSimulatedCommand(argv: readonly string[], ctx: ShellContext): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === undefined) {
-    write(ctx.stderr, 'no command given\n');
-    return COMMAND_NOT_FOUND;
+  const run = command(argv, ctx);
+  for (;;) {
+    const next = run.next();
+    if (next.done === true) return next.value.code;
+    const effect = next.value;
+    if (effect.kind === 'write') write(effect.stream === 'stdout' ? ctx.stdout : ctx.stderr, effect.text);
+    else if (effect.kind === 'sleep') await sleep(Math.min(effect.seconds, MAX_EXEC_SLEEP_SECONDS), ctx.signal);
+    else if (effect.kind === 'stdin') await copyStdin(ctx);
   }
-  const name = command.replace(/^\/(usr\/)?s?bin\//, '');
-  switch (name) {
-    case 'sh':
-    case 'bash':
-    case 'ash': {
-      if (args[0] === '-c' && args[1] !== undefined) return runSimulatedCommand(splitWords(args[1]), ctx);
-      if (args.length === 0) {
-        // An interactive shell would read commands from stdin; this one does not.
-        write(ctx.stderr, `${name}: the simulated runtime has no interactive shell; run a command: ${name} -c "echo hi"\n`);
-        return 1;
-      }
-      write(ctx.stderr, `${name}: can't open '${args[0] ?? ''}': No such file or directory\n`);
-      return 2;
+}
+
+/** A line a container's command prints, at its offset from the container's start. */
+export interface PlannedLine {
+  offsetMs: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** What a container's own command will do, worked out when it starts. */
+export interface CommandPlan {
+  /** Until it exits; Infinity for a command that never does (sleep infinity). */
+  runMs: number;
+  exitCode: number;
+  lines: PlannedLine[];
+}
+
+/** A plan's lines beyond this are dropped (the log keeps only its newest lines anyway). */
+const MAX_PLANNED_LINES = 10_000;
+
+/**
+ * Lays a container's command out in time without running it: undefined when
+ * there is no command or any program in it is one the shell does not know
+ * (such a container keeps running like a server would). A container has no
+ * stdin here, so `cat` reads end-of-file at once.
+ */
+export function planCommand(argv: readonly string[], ctx: ShellEnvironment): CommandPlan | undefined {
+  if (argv.length === 0) return undefined;
+  const run = command(argv, ctx);
+  const lines: PlannedLine[] = [];
+  const partial = { stdout: '', stderr: '' };
+  let offsetMs = 0;
+  for (;;) {
+    const next = run.next();
+    if (next.done === true) {
+      for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] !== '') lines.push({ offsetMs, stream, text: partial[stream] });
+      return { runMs: offsetMs, exitCode: next.value.code, lines: lines.slice(-MAX_PLANNED_LINES) };
     }
-    case 'echo': {
-      const noNewline = args[0] === '-n';
-      write(ctx.stdout, `${(noNewline ? args.slice(1) : args).join(' ')}${noNewline ? '' : '\n'}`);
-      return 0;
-    }
-    case 'env':
-      write(ctx.stdout, ctx.env.map(([k, v]) => `${k}=${v}\n`).join(''));
-      return 0;
-    case 'printenv': {
-      if (args.length === 0) return runSimulatedCommand(['env'], ctx);
-      let code = 0;
-      for (const wanted of args) {
-        const found = ctx.env.find(([k]) => k === wanted);
-        if (found === undefined) code = 1;
-        else write(ctx.stdout, `${found[1]}\n`);
-      }
-      return code;
-    }
-    case 'hostname':
-      write(ctx.stdout, `${ctx.hostname}\n`);
-      return 0;
-    case 'cat': {
-      if (args.length === 0 || (args.length === 1 && args[0] === '-')) {
-        await copyStdin(ctx);
-        return 0;
-      }
-      let code = 0;
-      for (const file of args) {
-        if (file === '/etc/hostname') write(ctx.stdout, `${ctx.hostname}\n`);
-        else {
-          write(ctx.stderr, `cat: ${file}: No such file or directory\n`);
-          code = 1;
-        }
-      }
-      return code;
-    }
-    case 'true':
-      return 0;
-    case 'false':
-      return 1;
-    case 'exit': {
-      const code = args[0] === undefined ? 0 : Number(args[0]);
-      return Number.isInteger(code) ? ((code % 256) + 256) % 256 : 2;
-    }
-    case 'sleep': {
-      const seconds = Number(args[0]);
-      if (args[0] === undefined || !Number.isFinite(seconds) || seconds < 0) {
-        write(ctx.stderr, `sleep: invalid time interval '${args[0] ?? ''}'\n`);
-        return 1;
-      }
-      await sleep(Math.min(seconds, MAX_SLEEP_SECONDS), ctx.signal);
-      return 0;
-    }
-    default:
-      write(ctx.stderr, `${command}: command not found\n`);
-      return COMMAND_NOT_FOUND;
+    const effect = next.value;
+    if (effect.kind === 'unknown') return undefined;
+    if (effect.kind === 'sleep') offsetMs += effect.seconds * 1000;
+    if (effect.kind !== 'write') continue;
+    const pieces = (partial[effect.stream] + effect.text).split('\n');
+    partial[effect.stream] = pieces.pop() ?? '';
+    for (const text of pieces) lines.push({ offsetMs, stream: effect.stream, text });
   }
+}
+
+/** The argv a container runs as far as its spec says: command then args (the image's own entrypoint is unknown). */
+export function containerArgv(pod: { metadata: object; spec?: unknown }, container: string): string[] {
+  const spec = (pod.spec ?? {}) as { containers?: { name?: string; command?: string[]; args?: string[] }[]; initContainers?: { name?: string; command?: string[]; args?: string[] }[] };
+  const found = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((c) => c.name === container);
+  return [...(found?.command ?? []), ...(found?.args ?? [])].map(String);
 }

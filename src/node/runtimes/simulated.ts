@@ -11,7 +11,7 @@ import type {
 } from '../runtime.js';
 import { RuntimeStreamError } from '../runtime.js';
 import { openContainerLog } from './simulated-logs.js';
-import { containerEnv, runSimulatedCommand } from './simulated-shell.js';
+import { containerArgv, containerEnv, planCommand, runSimulatedCommand, type CommandPlan } from './simulated-shell.js';
 
 /** Annotations a pod can carry to steer its simulation. */
 export const ANNOTATIONS = {
@@ -74,6 +74,22 @@ function containersOf(pod: PodObject, field: 'containers' | 'initContainers'): C
 }
 
 const annotation = (pod: PodObject, name: string): string | undefined => pod.metadata.annotations?.[name];
+
+/** The longest run a timer can wait for (setTimeout's limit); a longer command is treated as never exiting. */
+const MAX_RUN_MS = 2 ** 31 - 1;
+
+/**
+ * An app container's own command (spec command + args) laid out in time, when
+ * the simulated shell knows every program in it and no run-seconds annotation
+ * overrides the run. Init containers keep their fixed simulated run.
+ */
+export function commandPlanOf(pod: PodObject, container: string): CommandPlan | undefined {
+  if (annotation(pod, ANNOTATIONS.runSeconds) !== undefined) return undefined;
+  if (!containersOf(pod, 'containers').some((c) => c.name === container)) return undefined;
+  return planCommand(containerArgv(pod, container), { env: containerEnv(pod, container), hostname: pod.metadata.name ?? '' });
+}
+
+const restartPolicyOf = (pod: PodObject): string => ((pod.spec ?? {}) as { restartPolicy?: string }).restartPolicy ?? 'Always';
 
 /** Image references as the container runtime reports them. */
 export function imageIdOf(image: string): string {
@@ -190,6 +206,10 @@ export class SimulatedRuntime implements Runtime {
       statuses: () => {
         const current = this.pods.get(podKey)?.status;
         return current === undefined ? undefined : [...(current.initContainerStatuses ?? []), ...current.containerStatuses];
+      },
+      plan: (container) => {
+        const pod = this.pods.get(podKey)?.pod;
+        return pod === undefined ? undefined : commandPlanOf(pod, container);
       },
     }, this.clock, options);
   }
@@ -373,7 +393,12 @@ export class SimulatedRuntime implements Runtime {
    */
   private scheduleCompletion(sim: SimPod, startedAtMs: number): void {
     const raw = annotation(sim.pod, ANNOTATIONS.runSeconds);
-    if (raw === undefined) return;
+    if (raw === undefined) {
+      for (const [i, c] of sim.status.containerStatuses.entries()) {
+        if ('running' in c.state) this.scheduleCommandExit(sim, i, Math.max(startedAtMs, Date.parse(c.state.running.startedAt) || 0));
+      }
+      return;
+    }
     const seconds = Number(raw);
     if (!Number.isFinite(seconds) || seconds < 0) return;
     const policy = ((sim.pod.spec ?? {}) as { restartPolicy?: string }).restartPolicy ?? 'Always';
@@ -387,6 +412,39 @@ export class SimulatedRuntime implements Runtime {
     }
   }
 
+  /** A container running a command the shell knows exits when the command does. */
+  private scheduleCommandExit(sim: SimPod, index: number, startedAtMs: number): void {
+    const c = sim.status.containerStatuses[index];
+    const plan = c === undefined ? undefined : commandPlanOf(sim.pod, c.name);
+    if (plan === undefined || plan.runMs > MAX_RUN_MS) return;
+    this.after(sim, Math.max(0, startedAtMs + plan.runMs - this.clock.now()), () => this.commandExited(sim, index, plan.exitCode));
+  }
+
+  /**
+   * A container's command ended: restarted as its restartPolicy says, or
+   * left terminated; once every container has terminated the pod ends,
+   * Failed when any exited non-zero (kubelet's phase rule).
+   */
+  private commandExited(sim: SimPod, index: number, exitCode: number): void {
+    const policy = restartPolicyOf(sim.pod);
+    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) {
+      this.containerExited(sim, index, exitCode);
+      return;
+    }
+    const c = sim.status.containerStatuses[index];
+    if (c === undefined || !('running' in c.state)) return;
+    c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: c.state.running.startedAt, finishedAt: rfc3339(this.clock.now()), ...(c.containerID ? { containerID: c.containerID } : {}) } };
+    c.ready = false;
+    c.started = false;
+    const exits = sim.status.containerStatuses.map((s) => ('terminated' in s.state ? s.state.terminated.exitCode : undefined));
+    if (exits.every((code) => code !== undefined)) {
+      this.podEnded(sim, exits.every((code) => code === 0) ? 'Succeeded' : 'Failed');
+      return;
+    }
+    this.applyReadiness(sim);
+    this.notify(sim);
+  }
+
   /** Every container exits together and the pod ends (restartPolicy Never, or OnFailure with exit 0). */
   private podCompleted(sim: SimPod, exitCode: number): void {
     if (sim.status.phase !== 'Running') return;
@@ -397,7 +455,12 @@ export class SimulatedRuntime implements Runtime {
       c.ready = false;
       c.started = false;
     }
-    sim.status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+    this.podEnded(sim, exitCode === 0 ? 'Succeeded' : 'Failed');
+  }
+
+  /** The pod's containers have all terminated for good. */
+  private podEnded(sim: SimPod, phase: 'Succeeded' | 'Failed'): void {
+    sim.status.phase = phase;
     this.setCondition(sim, 'PodReadyToStartContainers', 'False');
     this.setCondition(sim, 'ContainersReady', 'False', 'PodCompleted');
     this.setCondition(sim, 'Ready', 'False', 'PodCompleted');
@@ -447,7 +510,12 @@ export class SimulatedRuntime implements Runtime {
     this.emit(sim, 'Started', `Started container ${c.name}`, `spec.containers{${c.name}}`);
     this.applyReadiness(sim);
     this.notify(sim);
-    const seconds = Number(annotation(sim.pod, ANNOTATIONS.runSeconds));
+    const raw = annotation(sim.pod, ANNOTATIONS.runSeconds);
+    if (raw === undefined) {
+      this.scheduleCommandExit(sim, index, now);
+      return;
+    }
+    const seconds = Number(raw);
     if (!Number.isFinite(seconds) || seconds < 0) return;
     const exitCode = Number(annotation(sim.pod, ANNOTATIONS.exitCode) ?? '0') || 0;
     this.after(sim, seconds * 1000, () => this.containerExited(sim, index, exitCode));
