@@ -17,6 +17,7 @@ import type { StatusCause } from '../errors.js';
 import { patchBadRequest, patchInternal, PatchError } from './errors.js';
 import type { Path } from './field-path.js';
 import { fieldElement, goJson, pathString } from './field-path.js';
+import { createdFieldSet } from './created-fields.js';
 import { FieldSet } from './field-set.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { assertSafeValue, cloneJson, getOwn, goJsonType, isJsonObject, jsonEqual } from './json-value.js';
@@ -220,6 +221,7 @@ export function updateManagedFields(live: JsonObject | undefined, next: JsonObje
   // Objects without managed fields start being tracked only at creation or first apply.
   if (managed.size === 0 && hasUid(live)) return target;
   const info: ManagerInfo = { manager: options.manager === '' ? 'unknown' : options.manager, operation: 'Update', apiVersion: groupVersion(options), ...subresourceOf(options) };
+  if (live === undefined && !isSubresource && managed.size === 0) return recordCreate(target, info, options);
   try {
     const updated = recordUpdate(managed, withoutManagedFields(live ?? {}), target, info, options.schema ?? schemaFor(options.group, options.kind), resetSet(options), formatTime(options.now ?? new Date()));
     return withManagedFields(target, updated);
@@ -229,6 +231,27 @@ export function updateManagedFields(live: JsonObject | undefined, next: JsonObje
     if (liveEntries !== undefined && isJsonObject(kept.metadata)) kept.metadata.managedFields = cloneJson(liveEntries);
     return kept;
   }
+}
+
+/**
+ * updateManagedFields for a create nobody owned fields of before: the manager
+ * owns exactly the fields of the new object (see created-fields.ts). `target`
+ * is the caller's fresh copy and is completed in place.
+ */
+function recordCreate(target: JsonObject, info: ManagerInfo, options: UpdateOptions): JsonObject {
+  let set: FieldSet;
+  try {
+    set = createdFieldSet(target, options.schema ?? schemaFor(options.group, options.kind), resetSet(options), STRIPPED);
+  } catch (err) {
+    if (!(err instanceof TypedValueError)) throw err;
+    return target;
+  }
+  const metadata = isJsonObject(target.metadata) ? target.metadata : (target.metadata = {});
+  if (!set.empty) {
+    const managed: ManagedFields = new Map([[managerIdentifier(info), { info, set, time: formatTime(options.now ?? new Date()) }]]);
+    metadata.managedFields = encodeManagedFields(managed) as unknown as JsonValue;
+  }
+  return target;
 }
 
 function subresourceOf(options: FieldManagerOptions): { subresource?: string } {

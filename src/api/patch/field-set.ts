@@ -45,6 +45,31 @@ export class FieldSet {
     return child.set;
   }
 
+  /**
+   * The keyed forms of descend, member insertion and lookups, for walks that
+   * already hold an element's serialized key (serializeElement(pe)).
+   */
+  descendKey(key: string, pe: PathElement): FieldSet {
+    let child = this.children.get(key);
+    if (child === undefined) {
+      child = { pe, set: new FieldSet() };
+      this.children.set(key, child);
+    }
+    return child.set;
+  }
+
+  insertMemberKey(key: string, pe: PathElement): void {
+    this.members.set(key, pe);
+  }
+
+  hasMemberKey(key: string): boolean {
+    return this.members.has(key);
+  }
+
+  withPrefixKey(key: string): FieldSet {
+    return this.children.get(key)?.set ?? EMPTY;
+  }
+
   has(path: Path): boolean {
     if (path.length === 0) return false;
     const node = path.slice(0, -1).reduce<FieldSet | undefined>((set, pe) => set?.children.get(serializeElement(pe))?.set, this);
@@ -148,23 +173,36 @@ export class FieldSet {
 
   /** The fieldsV1 JSON object, keys in fieldpath order. */
   toFieldsV1(): JsonObject {
-    const out: JsonObject = {};
-    const members = this.memberElements();
-    const children = this.childEntries();
-    const all = [...members.map((pe) => ({ pe, child: undefined as FieldSet | undefined })), ...children.map((c) => ({ pe: c.pe, child: c.set }))];
+    return this.fieldsV1() ?? {};
+  }
+
+  /**
+   * The fieldsV1 object, or undefined for an empty set. Each child is rendered
+   * once and its emptiness read off the result, rather than asking `empty` (a
+   * walk of its own) at every level.
+   */
+  private fieldsV1(): JsonObject | undefined {
+    // Members before children, each in insertion order, then one stable sort:
+    // equal elements keep a member first, where the "." merge below expects it.
+    const all: { pe: PathElement; child: JsonObject | undefined }[] = [];
+    for (const pe of this.members.values()) all.push({ pe, child: undefined });
+    for (const { pe, set } of this.children.values()) {
+      const child = set.fieldsV1();
+      if (child !== undefined) all.push({ pe, child });
+    }
+    if (all.length === 0) return undefined;
     all.sort((a, b) => byElement(a.pe, b.pe));
+    const out: JsonObject = {};
     for (let i = 0; i < all.length; i += 1) {
-      const entry = all[i] as { pe: PathElement; child: FieldSet | undefined };
+      const entry = all[i] as { pe: PathElement; child: JsonObject | undefined };
       const next = all[i + 1];
       const key = serializeElement(entry.pe);
       if (entry.child === undefined && next !== undefined && next.child !== undefined && compareElements(entry.pe, next.pe) === 0) {
         // Both a member and a parent: "." marks the membership.
-        out[key] = { '.': {}, ...next.child.toFieldsV1() };
+        out[key] = { '.': {}, ...next.child };
         i += 1;
-      } else if (entry.child !== undefined) {
-        out[key] = entry.child.toFieldsV1();
       } else {
-        out[key] = {};
+        out[key] = entry.child ?? {};
       }
     }
     return out;

@@ -281,6 +281,13 @@ const OBJECT_ROOT: TypeMeta = { fields: { metadata: { type: OBJECT_META, zero: '
  * get the defaults (atomic lists, granular maps).
  */
 export class SchemaNode {
+  // Lazily filled caches: the walks over objects ask for the same schema
+  // positions for every field of every write. Only declared fields are cached,
+  // so arbitrary keys (labels, data) cannot grow them.
+  private readonly fieldNodes = new Map<string, SchemaNode>();
+  private itemNode: SchemaNode | undefined;
+  private zeros: readonly (readonly [string, 'object' | 'null'])[] | undefined;
+
   constructor(
     readonly table: SchemaTable,
     readonly type: TypeMeta | undefined,
@@ -294,14 +301,20 @@ export class SchemaNode {
 
   /** The schema of a named field of the object at this position. */
   field(name: string): SchemaNode {
+    const cached = this.fieldNodes.get(name);
+    if (cached !== undefined) return cached;
     const fields = this.type?.fields;
     const meta = fields !== undefined && Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined;
-    return new SchemaNode(this.table, this.resolve(meta?.type), meta);
+    if (meta === undefined) return unknownNode(this.table);
+    const node = new SchemaNode(this.table, this.resolve(meta.type), meta);
+    this.fieldNodes.set(name, node);
+    return node;
   }
 
   /** The schema of each item of the list at this position. */
   item(): SchemaNode {
-    return new SchemaNode(this.table, this.resolve(this.meta?.type), undefined);
+    this.itemNode ??= new SchemaNode(this.table, this.resolve(this.meta?.type), undefined);
+    return this.itemNode;
   }
 
   /** Server-side apply's list semantics; lists without metadata are atomic. */
@@ -329,18 +342,50 @@ export class SchemaNode {
 
   /** Fields Go's zero value of this type serializes (non-pointer structs, nil slices without omitempty). */
   get zeroFields(): readonly (readonly [string, 'object' | 'null'])[] {
+    if (this.zeros !== undefined) return this.zeros;
     const fields = this.type?.fields ?? {};
-    return Object.keys(fields).flatMap((name) => {
+    this.zeros = Object.keys(fields).flatMap((name) => {
       const zero = fields[name]?.zero;
       return zero === undefined ? [] : [[name, zero] as const];
     });
+    return this.zeros;
   }
 }
+
+/** The node of a position no schema declares, one per table. */
+const unknownNodes = new WeakMap<SchemaTable, SchemaNode>();
+function unknownNode(table: SchemaTable): SchemaNode {
+  let node = unknownNodes.get(table);
+  if (node === undefined) {
+    node = new SchemaNode(table, undefined, undefined);
+    unknownNodes.set(table, node);
+  }
+  return node;
+}
+
+/** Kind roots, per table and "group/kind" (a table is never changed once built). */
+const rootNodes = new WeakMap<SchemaTable, Map<string, SchemaNode>>();
 
 /** The schema of a kind's objects; kinds without an entry still get ObjectMeta's. */
 export function schemaFor(group: string, kind: string, table: SchemaTable = BUILTIN_PATCH_METADATA): SchemaNode {
   const key = `${group}/${kind}`;
+  let roots = rootNodes.get(table);
+  if (roots === undefined) {
+    roots = new Map();
+    rootNodes.set(table, roots);
+  }
+  // Kinds the table does not know (custom resources) share one root, so the cache stays the table's size.
   const name = Object.prototype.hasOwnProperty.call(table.roots, key) ? table.roots[key] : undefined;
+  const cacheKey = name === undefined ? '' : key;
+  let root = roots.get(cacheKey);
+  if (root === undefined) {
+    root = buildRoot(table, name);
+    roots.set(cacheKey, root);
+  }
+  return root;
+}
+
+function buildRoot(table: SchemaTable, name: string | undefined): SchemaNode {
   const declared = name !== undefined && Object.prototype.hasOwnProperty.call(table.types, name) ? table.types[name] : undefined;
   const type: TypeMeta = { fields: { ...OBJECT_ROOT.fields, ...declared?.fields } };
   return new SchemaNode(table, type, undefined);

@@ -25,15 +25,15 @@ export class TypedValueError extends Error {
   }
 }
 
-type Shape = 'leaf' | 'map' | 'list';
+export type Shape = 'leaf' | 'map' | 'list';
 
-function shapeOf(value: JsonValue, node: SchemaNode): Shape {
+export function shapeOf(value: JsonValue, node: SchemaNode): Shape {
   if (Array.isArray(value)) return node.listType === 'atomic' ? 'leaf' : 'list';
   if (isJsonObject(value)) return node.atomicMap ? 'leaf' : 'map';
   return 'leaf';
 }
 
-const isEmptyContainer = (value: JsonValue | undefined): boolean =>
+export const isEmptyContainer = (value: JsonValue | undefined): boolean =>
   value === undefined || (Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0);
 
 /** Go's %q of a []string: `["name" "protocol"]`. */
@@ -179,11 +179,11 @@ function compareAt(lhsIn: JsonValue | undefined, rhsIn: JsonValue | undefined, n
   else if (rhs === undefined) out.removed.insert(path);
 }
 
-function isContainer(value: JsonValue | undefined, node: SchemaNode): value is JsonObject | JsonValue[] {
+export function isContainer(value: JsonValue | undefined, node: SchemaNode): value is JsonObject | JsonValue[] {
   return value !== undefined && value !== null && shapeOf(value, node) !== 'leaf';
 }
 
-function emptyLike(value: JsonObject | JsonValue[]): JsonValue {
+export function emptyLike(value: JsonObject | JsonValue[]): JsonValue {
   return Array.isArray(value) ? [] : {};
 }
 
@@ -192,7 +192,7 @@ function emptyLike(value: JsonObject | JsonValue[]): JsonValue {
  * and unset slices without omitempty are null, so an object and its defaulted
  * form compare as upstream compares them.
  */
-function withZeroFields(value: JsonObject, node: SchemaNode): JsonObject {
+export function withZeroFields(value: JsonObject, node: SchemaNode): JsonObject {
   const zeros = node.zeroFields;
   if (zeros.length === 0) return value;
   const out: JsonObject = { ...value };
