@@ -118,21 +118,22 @@ export class ObjectEventRecorder implements EventRecorder {
 export interface QueuedEventRecorderOptions {
   /** Events waiting to be written; beyond it new ones are dropped. @defaultValue 1000 (client-go's maxQueuedEvents) */
   maxQueued?: number;
-  /** Event writes in flight at once. @defaultValue 2 */
-  writers?: number;
+  /** Most events written together (they join one group commit); one batch is in flight at a time. @defaultValue 64 */
+  batchSize?: number;
 }
 
 /**
  * Takes events off the caller's path, as client-go's broadcaster does: record
- * queues and returns at once; a few writers drain the queue; when it is full
- * the event is dropped (watch.DropIfChannelFull), so a burst of binds cannot
- * spend the API's write capacity on Events. Few writers also mean events
- * trail the work they describe under load instead of competing with it.
+ * queues and returns at once; when the queue is full the event is dropped
+ * (watch.DropIfChannelFull), so a burst of binds cannot spend the API's write
+ * capacity on Events. The queue drains in batches, one at a time: written
+ * together, a batch's events share one transaction (group commit) instead of
+ * one each, and events trail the work they describe instead of competing with it.
  */
 export class QueuedEventRecorder implements EventRecorder {
   private readonly queue: (() => Promise<void>)[] = [];
   private readonly maxQueued: number;
-  private readonly writers: number;
+  private readonly batchSize: number;
   private running = 0;
   private idleWaiters: (() => void)[] = [];
   /** Events dropped because the queue was full. */
@@ -143,7 +144,7 @@ export class QueuedEventRecorder implements EventRecorder {
     options: QueuedEventRecorderOptions = {},
   ) {
     this.maxQueued = options.maxQueued ?? 1000;
-    this.writers = options.writers ?? 2;
+    this.batchSize = options.batchSize ?? 64;
   }
 
   record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
@@ -168,16 +169,17 @@ export class QueuedEventRecorder implements EventRecorder {
   }
 
   private pump(): void {
-    while (this.running < this.writers && this.queue.length > 0) {
-      const write = this.queue.shift() as () => Promise<void>;
-      this.running++;
+    if (this.running > 0 || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.batchSize);
+    this.running = batch.length;
+    for (const write of batch) {
       // The inner recorder logs its own failures; nothing reaches here but a bug.
       void write()
         .catch(() => undefined)
         .finally(() => {
-          this.running--;
+          if (--this.running > 0) return;
           this.pump();
-          if (this.running === 0 && this.queue.length === 0) {
+          if (this.running === 0) {
             const waiters = this.idleWaiters;
             this.idleWaiters = [];
             for (const w of waiters) w();

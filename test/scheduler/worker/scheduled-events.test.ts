@@ -33,9 +33,9 @@ class HeldRecorder implements EventRecorder {
 const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}` } });
 
 describe('Scheduled events off the bind path (queued, dropped when full)', () => {
-  it('record returns before the write, at most `writers` writes run, and a full queue drops new events', async () => {
+  it('record returns before the write, one batch is written at a time, and a full queue drops new events', async () => {
     const inner = new HeldRecorder();
-    const queued = new QueuedEventRecorder(inner, { maxQueued: 3, writers: 1 });
+    const queued = new QueuedEventRecorder(inner, { maxQueued: 3, batchSize: 1 });
     for (let i = 0; i < 10; i++) await queued.record(pod(`p${i}`), 'Normal', 'Scheduled', 'x');
     // p0 is being written; p1..p3 wait; p4..p9 found the queue full.
     assert.deepEqual(inner.calls, ['p0:Scheduled']);
@@ -53,6 +53,23 @@ describe('Scheduled events off the bind path (queued, dropped when full)', () =>
     await drained;
     assert.deepEqual(inner.calls, ['p0:Scheduled', 'p1:Scheduled', 'p2:Scheduled', 'p3:Scheduled']);
     assert.equal(queued.queued, 0);
+  });
+
+  it('the next batch starts only when the whole batch in flight is written', async () => {
+    const inner = new HeldRecorder();
+    const queued = new QueuedEventRecorder(inner, { batchSize: 2 });
+    for (let i = 0; i < 5; i++) await queued.record(pod(`p${i}`), 'Normal', 'Scheduled', 'x');
+    // p0 went alone (nothing else was queued yet); p1..p4 wait for it.
+    assert.deepEqual(inner.calls, ['p0:Scheduled']);
+    inner.releaseAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(inner.calls.slice(1), ['p1:Scheduled', 'p2:Scheduled'], 'a batch of two');
+    inner.releaseAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(inner.calls.slice(3), ['p3:Scheduled', 'p4:Scheduled']);
+    inner.releaseAll();
+    await queued.idle();
+    assert.equal(queued.dropped, 0);
   });
 
   it('queued events reach the API as core/v1 Events once idle() resolves', async () => {
