@@ -1,7 +1,9 @@
 // `kubeql node-agent [--nodes N] [--name-prefix P] [--ca-file PEM]`: a
-// kubelet-like client of the API (KUBEQL_API_URL, KUBEQL_NODE_TOKEN), never of
-// the database, carrying N simulated nodes.
+// kubelet-like client of the API (KUBEQL_API_URL), never of the database,
+// carrying N simulated nodes. It joins once with the bootstrap token in
+// KUBEQL_NODE_TOKEN and keeps its own credential in KUBEQL_DATA_DIR/node-agents.
 import fs from 'node:fs';
+import { AgentLoginError } from '../src/auth/node-agent-login.js';
 import { ApiStatusError } from '../src/node/api-client.js';
 import { startNodeAgent } from '../src/node/start.js';
 import { StartupError } from '../src/startup-error.js';
@@ -50,9 +52,6 @@ export function parseAgentFlags(args: readonly string[]): AgentFlags {
 }
 
 export async function run({ config, log, lifecycle }: ProcessContext): Promise<void> {
-  if (config.nodeToken === undefined) {
-    throw new StartupError('kubeql node-agent needs KUBEQL_NODE_TOKEN (a bootstrap token: kubeql token create --kind bootstrap) and KUBEQL_API_URL');
-  }
   const flags = parseAgentFlags(process.argv.slice(3));
   let ca: string | undefined;
   if (flags.caFile !== undefined) {
@@ -64,7 +63,9 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
   }
   const running = await startNodeAgent({
     apiUrl: config.apiUrl,
-    token: config.nodeToken,
+    // Joins with the bootstrap token once; later starts use the credential kept in the data dir.
+    ...(config.nodeToken !== undefined ? { token: config.nodeToken } : {}),
+    dataDir: config.dataDir,
     ...(ca ? { ca } : {}),
     log,
     nodes: flags.nodes ?? config.nodes,
@@ -75,6 +76,7 @@ export async function run({ config, log, lifecycle }: ProcessContext): Promise<v
       ...((flags.advertiseAddress ?? config.kubeletAdvertiseAddress) !== undefined ? { advertiseAddress: flags.advertiseAddress ?? config.kubeletAdvertiseAddress } : {}),
     },
   }).catch((err: unknown) => {
+    if (err instanceof AgentLoginError) throw new StartupError(`kubeql node-agent cannot join: ${err.message} (set KUBEQL_NODE_TOKEN to a bootstrap token: kubeql token create --kind bootstrap)`);
     if (err instanceof ApiStatusError && err.code === 401) throw new StartupError(`the API at ${config.apiUrl} rejected KUBEQL_NODE_TOKEN`);
     if (err instanceof ApiStatusError) throw err;
     throw new StartupError(`cannot reach the API at ${config.apiUrl} (KUBEQL_API_URL): ${(err as Error).message}`);

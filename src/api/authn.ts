@@ -1,4 +1,5 @@
 import type { Identity, TokenAuthenticator } from '../auth/tokens.js';
+import { gateBootstrap, type RequestLine } from './authz/bootstrap-gate.js';
 import { forbidden, unauthorized } from './errors.js';
 
 // /clusters/{name}/rest-of-path addresses a cluster explicitly.
@@ -33,12 +34,15 @@ export async function authenticate(authenticator: TokenAuthenticator, authorizat
 /**
  * The cluster a request acts on, and whether its identity may act there: the
  * explicit /clusters/{name} prefix, else the credential's own cluster. REST,
- * GraphQL over HTTP and GraphQL subscriptions all decide it here.
+ * GraphQL over HTTP and GraphQL subscriptions all decide it here, so this is
+ * also where a bootstrap token is confined to joining (`request` is the HTTP
+ * request line; upgrades pass none).
  */
-export function resolveCluster(identity: Identity | null, explicitCluster: string | undefined): string {
+export function resolveCluster(identity: Identity | null, explicitCluster: string | undefined, request?: RequestLine): string {
   const cluster = explicitCluster ?? identity?.cluster ?? 'default';
   if (identity !== null && identity.cluster !== cluster) {
     throw forbidden(`User "${identity.username}" cannot access cluster "${cluster}"`);
   }
+  gateBootstrap(identity, request);
   return cluster;
 }

@@ -34,7 +34,7 @@ export function createApiServer(options: ApiServerOptions): { handler: http.Requ
     if (route === undefined) throw notFound('the server could not find the requested resource');
     if ('methodNotAllowed' in route) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
-    const cluster = resolveCluster(identity, explicitCluster);
+    const cluster = resolveCluster(identity, explicitCluster, { method, path, query: url.searchParams });
     const ctx: RequestContext = { req, res, url, path, cluster, identity, log: requestLog };
     await route.handler(ctx);
   }

@@ -11,6 +11,7 @@ import { registerRest } from './rest/handlers.js';
 import { podStreamUpgrade } from './rest/pod-proxy/index.js';
 import { registerLeaseRenewals } from './rest/lease-renewals.js';
 import { registerPodStatusBatch } from './rest/pod-status-batch.js';
+import { registerNodeAgentJoin } from './authz/join.js';
 import { builtinRegistryFor } from './resources/registry.js';
 import { Store } from '../store/store.js';
 import { PgNodeBindLock } from '../objects/node-bind-lock.js';
@@ -71,6 +72,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   registerOpenApi(router);
   registerLeaseRenewals(router, objects);
   registerPodStatusBatch(router, objects);
+  registerNodeAgentJoin(router, prisma);
   registerRest(router, objects, { prisma });
   const removePodStreams = server.onUpgrade(podStreamUpgrade({ authenticator, objects, log }));
   const graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (listener) => server.onUpgrade(listener), authenticator, log, development: options.development ?? true, objects });

@@ -1,6 +1,8 @@
-// Starts a node agent against an API URL with a (bootstrap) token: what both
-// `kubeql node-agent` and `kubeql up` call.
+// Starts a node agent against an API URL: what both `kubeql node-agent` and
+// `kubeql up` call. The agent joins with the bootstrap token once and then
+// talks with a credential of its own (src/auth/node-agent-login.ts).
 import { ApiClient } from './api-client.js';
+import { loginNodeAgent } from '../auth/node-agent-login.js';
 import { NodeAgent, type NodeAgentOptions } from './agent.js';
 import type { Logger } from '../log.js';
 import { ADDRESS_ANNOTATION, CREDENTIAL_ANNOTATION, credentialSecretName, KubeletCredential } from './server/credential.js';
@@ -20,7 +22,12 @@ export interface KubeletServerSettings {
 
 export interface StartNodeAgentOptions extends Omit<NodeAgentOptions, 'client' | 'log' | 'kubeletPort'> {
   apiUrl: string;
-  token: string;
+  /** Bootstrap token to join with; unneeded when dataDir holds a credential the API still accepts. */
+  token?: string;
+  /** Keeps the agent credential (dataDir/node-agents/<agentId>.json, 0600); without it the agent joins on every start. */
+  dataDir?: string;
+  /** Who the agent is (its credential's `system:node-agent:<id>`, the owner label on its Nodes). @defaultValue namePrefix */
+  agentId?: string;
   /** PEM CA when apiUrl is https. */
   ca?: string;
   log: Logger;
@@ -47,7 +54,9 @@ async function annotateNodes(client: ApiClient, names: readonly string[], annota
 }
 
 export async function startNodeAgent(options: StartNodeAgentOptions): Promise<RunningNodeAgent> {
-  const { apiUrl, token, ca, kubelet: kubeletSettings = {}, ...agentOptions } = options;
+  const { apiUrl, token: bootstrapToken, ca, dataDir, agentId: requestedId, kubelet: kubeletSettings = {}, ...agentOptions } = options;
+  const agentId = requestedId ?? agentOptions.namePrefix ?? 'kubeql-node';
+  const token = await loginNodeAgent({ apiUrl, agentId, log: options.log, ...(ca ? { ca } : {}), ...(bootstrapToken !== undefined ? { bootstrapToken } : {}), ...(dataDir !== undefined ? { dataDir } : {}) });
   const client = new ApiClient({ url: apiUrl, token, ...(ca ? { ca } : {}) });
   let agent: NodeAgent | undefined;
   let kubelet: KubeletServer | undefined;
@@ -73,7 +82,7 @@ export async function startNodeAgent(options: StartNodeAgentOptions): Promise<Ru
     if (kubeletSettings !== false) {
       const host = kubeletSettings.host ?? '127.0.0.1';
       const advertise = kubeletSettings.advertiseAddress ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
-      const secretName = credentialSecretName(agentOptions.namePrefix ?? 'kubeql-node');
+      const secretName = credentialSecretName(agentId);
       await credential.publish(client, secretName, certificate?.cert);
       await agent.start();
       await annotateNodes(client, agent.nodeNames, { [CREDENTIAL_ANNOTATION]: secretName, [ADDRESS_ANNOTATION]: advertise });

@@ -12,6 +12,7 @@ import { prepareNewPodStatus } from '../admission/pods/qos.js';
 import { defaultServiceIPFamilies } from '../admission/defaults/service-ip-families.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 import { informerFor } from './informer.js';
+import { nodeAuthorizer } from '../api/authz/node-authorizer.js';
 import type { KubeObject } from '../store/types.js';
 
 export interface DefaultAdmissionOptions {
@@ -163,5 +164,5 @@ function quotaAdmission(store: Store): AdmissionPlugin {
 
 /** The admission chain every write passes, in order (mutating steps run before validating ones). */
 export function defaultAdmission(options: DefaultAdmissionOptions): AdmissionPlugin[] {
-  return [defaulting, podAdmission(options.store), serviceAllocation(options.store, options), validation, quotaAdmission(options.store)];
+  return [defaulting, nodeAuthorizer(options.store), podAdmission(options.store), serviceAllocation(options.store, options), validation, quotaAdmission(options.store)];
 }

@@ -15,7 +15,7 @@ before(async () => {
 after(async () => fx.stop());
 
 test('kubeql node-agent --nodes 2 --name-prefix cli joins with a bootstrap token, runs pods, and leaves its nodes when stopped', async () => {
-  const agent = new RunningKubeql(['node-agent', '--nodes', '2', '--name-prefix', 'cli'], isolatedEnv({ KUBEQL_API_URL: fx.api.url, KUBEQL_NODE_TOKEN: fx.bootstrapToken, KUBEQL_LOG_LEVEL: 'info' }));
+  const agent = new RunningKubeql(['node-agent', '--nodes', '2', '--name-prefix', 'cli'], isolatedEnv({ KUBEQL_API_URL: fx.api.url, KUBEQL_NODE_TOKEN: fx.bootstrapToken, KUBEQL_LOG_LEVEL: 'info', KUBEQL_DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), 'kubeql-agent-cli-')) }));
   try {
     await agent.waitForOutput(/node agent running/, 30_000);
     const nodes = (await fx.admin.list('/api/v1/nodes')).items.map((n) => n.metadata.name).filter((n) => n?.startsWith('cli-'));

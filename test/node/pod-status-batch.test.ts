@@ -28,7 +28,8 @@ async function clientAs(username: string, groups: string[], kind: 'node' | 'boot
 test('one request writes many pods\' status; a missing pod or a replaced uid fails only its own item', async () => {
   const a = await fx.admin.post(podsPath, boundPod('batch-a', 'far-0'));
   await fx.admin.post(podsPath, boundPod('batch-b', 'far-0'));
-  const nodeClient = await clientAs('system:bootstrap:x', ['system:bootstrappers', 'system:authenticated'], 'bootstrap');
+  // A cluster admin may write any bound pod's status (node agents only their own: test/node/credentials.test.ts).
+  const nodeClient = new ApiClient({ url: fx.api.url, token: fx.api.token });
   try {
     const answer = await nodeClient.post<BatchResult>('/kubeql/v1/podstatuses', {
       apiVersion: 'kubeql.io/v1',
@@ -79,18 +80,21 @@ test('a node credential writes only pods bound to its own node (Forbidden per it
   }
 });
 
-test('a bootstrap credential may not write an unbound pod, nor a service account any pod', async () => {
+test('a node agent may not write an unbound pod, a bootstrap token nothing, nor a service account any pod', async () => {
   await fx.admin.post(podsPath, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound' }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } });
+  const agent = await clientAs('system:node-agent:y', ['system:nodes', 'system:authenticated'], 'node');
   const bootstrap = await clientAs('system:bootstrap:y', ['system:bootstrappers', 'system:authenticated'], 'bootstrap');
   const sa = await clientAs('system:serviceaccount:default:default', ['system:serviceaccounts', 'system:authenticated'], 'serviceaccount');
   try {
-    const refused = await bootstrap.post<BatchResult>('/kubeql/v1/podstatuses', { items: [{ namespace: 'default', name: 'unbound', status: running }] });
+    const refused = await agent.post<BatchResult>('/kubeql/v1/podstatuses', { items: [{ namespace: 'default', name: 'unbound', status: running }] });
     assert.match(refused.results[0]?.error?.message ?? '', /cannot patch resource "pods\/status".*: the pod is not bound to a node$/);
+    await assert.rejects(bootstrap.post('/kubeql/v1/podstatuses', { items: [{ namespace: 'default', name: 'unbound', status: running }] }), (err: unknown) => err instanceof ApiStatusError && err.code === 403);
     await fx.admin.post(podsPath, boundPod('sa-target', 'sa-0'));
     const bySa = await sa.post<BatchResult>('/kubeql/v1/podstatuses', { items: [{ namespace: 'default', name: 'sa-target', status: running }] });
     assert.equal(bySa.results[0]?.error?.reason, 'Forbidden');
     assert.equal(phaseOf(await fx.admin.get(podPath('sa-target'))), 'Pending');
   } finally {
+    agent.close();
     bootstrap.close();
     sa.close();
   }

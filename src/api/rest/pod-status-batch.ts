@@ -12,6 +12,7 @@ import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { JsonObject } from '../patch/json-value.js';
 import { applyPatch } from '../patch/patch-types.js';
+import { agentIdOf } from '../../auth/node-agents.js';
 import type { Requester } from '../../objects/admission.js';
 import type { ObjectService, ResourceRef } from '../../objects/service.js';
 import { ConflictError } from '../../store/errors.js';
@@ -74,9 +75,11 @@ function parseRequest(value: unknown): PodStatusItem[] {
 /**
  * The Node authorizer's rule for pod status: a node identity
  * (`system:node:<name>`) writes only pods bound to itself; cluster admins any
- * pod. Bootstrap credentials are what node agents join with today (kubeql has
- * no per-node credentials yet), so they may write bound pods only. Nobody
- * reports status for a pod no node runs.
+ * pod; a node agent credential (`system:node-agent:<id>`) bound pods, and
+ * the Node authorizer in the admission chain (src/api/authz/node-authorizer.ts)
+ * then refuses, item by item, pods bound to nodes the agent does not own.
+ * Bootstrap tokens never get here (they may only join). Nobody reports status
+ * for a pod no node runs.
  */
 export function podStatusRefusal(requester: Requester, pod: KubeObject): string | undefined {
   const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
@@ -87,7 +90,7 @@ export function podStatusRefusal(requester: Requester, pod: KubeObject): string 
     return nodeName === self ? undefined : denied(`no relationship found between node '${self}' and this object`);
   }
   if (requester.groups.includes('system:masters')) return undefined;
-  if (requester.groups.includes('system:bootstrappers')) return nodeName === '' ? denied('the pod is not bound to a node') : undefined;
+  if (agentIdOf(requester) !== undefined) return nodeName === '' ? denied('the pod is not bound to a node') : undefined;
   return denied('only nodes write pod status in batches');
 }
 

@@ -2,6 +2,9 @@
 // credential checks, containerLogs, exec/attach over the channel protocols,
 // port-forward over the channel protocol, and what it refuses.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import https from 'node:https';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
@@ -147,7 +150,7 @@ test('port-forward over the channel protocol: port headers on both channels, ech
 
 test('kubeql node-agent publishes the kubelet port and advertise address it is given by flag', async () => {
   const port = await freePort();
-  const cli = new RunningKubeql(['node-agent', '--nodes', '1', '--name-prefix', 'flagged', '--kubelet-port', String(port), '--advertise-address', '127.0.0.1'], isolatedEnv({ KUBEQL_API_URL: fx.api.url, KUBEQL_NODE_TOKEN: fx.bootstrapToken, KUBEQL_LOG_LEVEL: 'info' }));
+  const cli = new RunningKubeql(['node-agent', '--nodes', '1', '--name-prefix', 'flagged', '--kubelet-port', String(port), '--advertise-address', '127.0.0.1'], isolatedEnv({ KUBEQL_API_URL: fx.api.url, KUBEQL_NODE_TOKEN: fx.bootstrapToken, KUBEQL_LOG_LEVEL: 'info', KUBEQL_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kubeql-agent-flagged-')) }));
   try {
     await cli.waitForOutput(/node agent running/, 30_000);
     const node = await fx.admin.get('/api/v1/nodes/flagged-0');
