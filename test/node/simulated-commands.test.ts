@@ -203,3 +203,48 @@ test('the shell parses ;, &&, || and newlines outside quotes, and exec runs the 
     runMs: 500, exitCode: 0, lines: [{ offsetMs: 0, stream: 'stdout', text: 'ab' }, { offsetMs: 500, stream: 'stdout', text: 'c' }],
   });
 });
+
+function withInit(name: string, restartPolicy: string, init: string[]): KubeObject {
+  const p = pod(name, restartPolicy, [{ name: 'main', image: 'nginx:1.25' }]);
+  (p.spec as { initContainers?: Container[] }).initContainers = [{ name: 'setup', image: 'busybox:1.36', command: init }];
+  return p;
+}
+
+test('init containers run a known command too: its output is their log, its time holds the pod in Init, an unknown one keeps the short fixed run', async () => {
+  const { clock, runtime, status, logs } = setup();
+  runtime.createPod(withInit('prepared', 'Always', ['sh', '-c', 'echo preparing; sleep 2; echo ready']), placement);
+  runtime.createPod(withInit('lookup', 'Always', ['sh', '-c', 'until nslookup db; do sleep 2; done']), placement);
+  clock.advance(STARTED_MS + 1000);
+  assert.equal(status('prepared').phase, 'Pending');
+  assert.equal(await logs('prepared', 'setup'), 'preparing\n');
+  // The unknown program: init ran its fixed 100 ms, the app containers started after.
+  assert.equal(status('lookup').phase, 'Running');
+  clock.advance(1000);
+  const setup0 = status('prepared').initContainerStatuses?.[0];
+  assert.equal(setup0 !== undefined && 'terminated' in setup0.state ? setup0.state.terminated.reason : undefined, 'Completed');
+  assert.equal(await logs('prepared', 'setup'), 'preparing\nready\n');
+  clock.advance(1000);
+  assert.equal(status('prepared').phase, 'Running');
+});
+
+test('an init container that exits non-zero fails the pod with restartPolicy Never, and backs off in CrashLoopBackOff otherwise', () => {
+  const { clock, runtime, status } = setup();
+  runtime.createPod(withInit('init-never', 'Never', ['false']), placement);
+  runtime.createPod(withInit('init-always', 'Always', ['sh', '-c', 'exit 2']), placement);
+  clock.advance(STARTED_MS);
+  const never = status('init-never');
+  assert.equal(never.phase, 'Failed');
+  const failedInit = never.initContainerStatuses?.[0];
+  assert.ok(failedInit && 'terminated' in failedInit.state);
+  assert.deepEqual([failedInit.state.terminated.exitCode, failedInit.state.terminated.reason], [1, 'Error']);
+  assert.deepEqual(never.containerStatuses[0]?.state, { waiting: { reason: 'PodInitializing' } });
+  // Restarted at once (busybox:1.36 is on the node now, so only the start time passes), exits again, then backs off.
+  clock.advance(200);
+  const backingOff = status('init-always').initContainerStatuses?.[0];
+  assert.ok(backingOff && 'waiting' in backingOff.state, JSON.stringify(backingOff));
+  assert.equal(backingOff.state.waiting.reason, 'CrashLoopBackOff');
+  assert.equal(backingOff.restartCount, 1);
+  assert.equal(status('init-always').phase, 'Pending');
+  clock.advance(1200);
+  assert.equal(status('init-always').initContainerStatuses?.[0]?.restartCount, 2);
+});

@@ -79,13 +79,14 @@ const annotation = (pod: PodObject, name: string): string | undefined => pod.met
 const MAX_RUN_MS = 2 ** 31 - 1;
 
 /**
- * An app container's own command (spec command + args) laid out in time, when
- * the simulated shell knows every program in it and no run-seconds annotation
- * overrides the run. Init containers keep their fixed simulated run.
+ * A container's own command (spec command + args) laid out in time, when the
+ * simulated shell knows every program in it and, for an app container, no
+ * run-seconds annotation overrides the run. Otherwise init containers keep
+ * their fixed short run and app containers run until stopped.
  */
 export function commandPlanOf(pod: PodObject, container: string): CommandPlan | undefined {
-  if (annotation(pod, ANNOTATIONS.runSeconds) !== undefined) return undefined;
-  if (!containersOf(pod, 'containers').some((c) => c.name === container)) return undefined;
+  const isApp = containersOf(pod, 'containers').some((c) => c.name === container);
+  if (isApp && annotation(pod, ANNOTATIONS.runSeconds) !== undefined) return undefined;
   return planCommand(containerArgv(pod, container), { env: containerEnv(pod, container), hostname: pod.metadata.name ?? '' });
 }
 
@@ -340,18 +341,61 @@ export class SimulatedRuntime implements Runtime {
     this.pull(sim, init, `spec.initContainers{${init.name}}`, () => {
       this.after(sim, this.timings.startMs, () => {
         const startedAt = rfc3339(this.clock.now());
-        const id = this.containerId(sim, init.name);
+        const id = status !== undefined && status.restartCount > 0 ? `containerd://${sha(`${sim.pod.metadata.uid ?? sim.key}/${init.name}/${status.restartCount}`)}` : this.containerId(sim, init.name);
         this.emit(sim, 'Created', `Created container ${init.name}`, `spec.initContainers{${init.name}}`);
         this.emit(sim, 'Started', `Started container ${init.name}`, `spec.initContainers{${init.name}}`);
         if (status) Object.assign(status, { imageID: imageIdOf(init.image), containerID: id, started: true, state: { running: { startedAt } } });
         sim.logs.push(`${init.name} ${startedAt} simulated init container ${init.name} started`);
         this.notify(sim);
-        this.after(sim, this.timings.initRunMs, () => {
-          if (status) Object.assign(status, { started: false, ready: true, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: rfc3339(this.clock.now()), containerID: id } } });
+        const plan = commandPlanOf(sim.pod, init.name);
+        // An init container that never exits (sleep infinity) holds the pod in Init.
+        if (plan !== undefined && plan.runMs > MAX_RUN_MS) return;
+        this.after(sim, plan?.runMs ?? this.timings.initRunMs, () => {
+          const exitCode = plan?.exitCode ?? 0;
+          const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: rfc3339(this.clock.now()), containerID: id };
+          if (exitCode !== 0 && status !== undefined) {
+            this.initContainerFailed(sim, index, status, terminated);
+            return;
+          }
+          if (status) Object.assign(status, { started: false, ready: true, state: { terminated } });
           this.runInitContainers(sim, index + 1);
         });
       });
     });
+  }
+
+  /**
+   * An init container exited non-zero: with restartPolicy Never the pod
+   * fails (Init:Error); otherwise it is run again, at once the first time and
+   * then after kubelet's back-off (Init:CrashLoopBackOff).
+   */
+  private initContainerFailed(sim: SimPod, index: number, status: ContainerStatus, terminated: { exitCode: number; reason: string; startedAt: string; finishedAt: string; containerID: string }): void {
+    status.started = false;
+    status.ready = false;
+    if (restartPolicyOf(sim.pod) === 'Never') {
+      status.state = { terminated };
+      sim.status.phase = 'Failed';
+      this.setCondition(sim, 'PodReadyToStartContainers', 'False');
+      this.notify(sim);
+      return;
+    }
+    const delay = this.backoff.delayAfterExit(`${sim.key}/${status.name}`, this.clock.now());
+    status.lastState = { terminated };
+    const rerun = (): void => {
+      status.restartCount += 1;
+      this.runInitContainers(sim, index);
+    };
+    if (delay === 0) {
+      status.state = { terminated };
+      this.notify(sim);
+      this.after(sim, 0, rerun);
+      return;
+    }
+    const { name = '', namespace = '', uid = '' } = sim.pod.metadata;
+    status.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${status.name} pod=${formatPod(name, namespace, uid)}` } };
+    this.notify(sim);
+    this.listener.event(sim.placement.node, sim.key, { reason: 'BackOff', type: 'Warning', message: `Back-off restarting failed container ${status.name} in pod ${formatPod(name, namespace, uid)}`, fieldPath: `spec.initContainers{${status.name}}` });
+    this.after(sim, delay, rerun);
   }
 
   private startContainers(sim: SimPod): void {
