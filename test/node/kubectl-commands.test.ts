@@ -97,3 +97,19 @@ test('a pod with command [sleep, "2"] is Running, then Completed about 2 s later
   const [, ready, status] = await podRow('server', /^Running$/);
   assert.deepEqual([ready, status], ['1/1', 'Running']);
 });
+
+test('init containers: a known command logs and completes before the app starts; one exiting 1 shows Init:Error (Never) or Init:CrashLoopBackOff', { skip }, async () => {
+  const withInit = (name: string, restartPolicy: string, command: string[]): Record<string, unknown> => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    spec: { nodeName: NODE, restartPolicy, initContainers: [{ name: 'setup', image: 'busybox:1.36', command }], containers: [{ name: 'main', image: 'nginx:1.25' }] },
+  });
+  const pods = [withInit('init-ok', 'Always', ['sh', '-c', 'echo migrating && sleep 1 && echo migrated']), withInit('init-bad', 'Never', ['false']), withInit('init-loop', 'Always', ['false'])];
+  const apply = await kubectl(fx.api.kubeconfig, ['apply', '-f', '-'], { input: pods.map((p) => stringify(p)).join('---\n') });
+  assert.equal(apply.code, 0, apply.stderr);
+  assert.equal((await podRow('init-bad', /^Init:Error$/))[2], 'Init:Error');
+  assert.equal((await podRow('init-loop', /^Init:CrashLoopBackOff$/))[2], 'Init:CrashLoopBackOff');
+  await podRow('init-ok', /^Running$/);
+  const logs = await kubectl(fx.api.kubeconfig, ['logs', 'init-ok', '-c', 'setup']);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.equal(logs.stdout, 'migrating\nmigrated\n');
+});
