@@ -12,7 +12,7 @@ import { FieldSet } from './field-set.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { getOwn, jsonEqual } from './json-value.js';
 import type { SchemaNode } from './patch-metadata.js';
-import { emptyLike, isContainer, isEmptyContainer, itemElement, shapeOf, TypedValueError, withZeroFields } from './typed-value.js';
+import { emptyLike, isContainer, isEmptyContainer, itemElement, shapeOf, TypedValueError } from './typed-value.js';
 
 /**
  * Where the walk records: the set holding the position's element, and the
@@ -35,6 +35,9 @@ interface Container {
 
 /** Go's zero value on the empty side of the comparison: absent, a nil slice or map (null), or an empty struct. */
 type Zero = undefined | null | JsonObject | JsonValue[];
+
+/** A field's Go zero value as withZeroFields writes it. */
+const zeroValue = (zero: 'object' | 'null' | undefined): Zero => (zero === undefined ? undefined : zero === 'object' ? {} : null);
 
 const nonEmpty = (set: FieldSet): FieldSet | undefined => (set.empty ? undefined : set);
 
@@ -84,12 +87,17 @@ function walk(lhsIn: Zero, rhsIn: JsonValue, node: SchemaNode, root: Container, 
   }
   const inner = enter(position, root);
   if (shape === 'map') {
-    const right = withZeroFields(rhs as JsonObject, node);
-    // The left side is {} here (or absent): its only fields are the zero ones, all also on the right.
-    const left = lhs === undefined ? undefined : withZeroFields(lhs as JsonObject, node);
+    // withZeroFields on both sides without building either: the left side is {}
+    // here (or absent), so its only fields are the zero ones, which the right
+    // side also gets where it lacks them.
+    const right = rhs as JsonObject;
     for (const name of Object.keys(right)) {
-      const pe = fieldElement(name);
-      walk(left === undefined ? undefined : (getOwn(left, name) as Zero), right[name] as JsonValue, node.field(name), root, at(inner, `f:${name}`, pe));
+      const field = node.field(name);
+      walk(lhs === undefined ? undefined : zeroValue(field.meta?.zero), right[name] as JsonValue, field, root, at(inner, `f:${name}`, fieldElement(name)));
+    }
+    for (const [name, zero] of node.zeroFields) {
+      if (getOwn(right, name) !== undefined) continue;
+      walk(lhs === undefined ? undefined : zeroValue(zero), zeroValue(zero) as JsonValue, node.field(name), root, at(inner, `f:${name}`, fieldElement(name)));
     }
   } else {
     walkItems(rhs as JsonValue[], node, root, inner);

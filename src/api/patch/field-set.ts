@@ -16,6 +16,20 @@ interface Child {
 
 const byElement = (a: PathElement, b: PathElement): number => compareElements(a, b);
 
+interface RenderEntry {
+  readonly key: string;
+  readonly pe: PathElement;
+  readonly child: JsonObject | undefined;
+}
+
+/** compareElements, with the common case (two field names) inline. */
+function byEntry(a: RenderEntry, b: RenderEntry): number {
+  const p = a.pe;
+  const q = b.pe;
+  if (p.kind === 'field' && q.kind === 'field') return p.name < q.name ? -1 : p.name > q.name ? 1 : 0;
+  return compareElements(p, q);
+}
+
 export class FieldSet {
   private readonly members = new Map<string, PathElement>();
   private readonly children = new Map<string, Child>();
@@ -184,25 +198,25 @@ export class FieldSet {
   private fieldsV1(): JsonObject | undefined {
     // Members before children, each in insertion order, then one stable sort:
     // equal elements keep a member first, where the "." merge below expects it.
-    const all: { pe: PathElement; child: JsonObject | undefined }[] = [];
-    for (const pe of this.members.values()) all.push({ pe, child: undefined });
-    for (const { pe, set } of this.children.values()) {
+    // Map keys are the elements' serialized forms, so they are reused as is.
+    const all: RenderEntry[] = [];
+    for (const [key, pe] of this.members) all.push({ key, pe, child: undefined });
+    for (const [key, { pe, set }] of this.children) {
       const child = set.fieldsV1();
-      if (child !== undefined) all.push({ pe, child });
+      if (child !== undefined) all.push({ key, pe, child });
     }
     if (all.length === 0) return undefined;
-    all.sort((a, b) => byElement(a.pe, b.pe));
+    if (all.length > 1) all.sort(byEntry);
     const out: JsonObject = {};
     for (let i = 0; i < all.length; i += 1) {
-      const entry = all[i] as { pe: PathElement; child: JsonObject | undefined };
+      const entry = all[i] as RenderEntry;
       const next = all[i + 1];
-      const key = serializeElement(entry.pe);
       if (entry.child === undefined && next !== undefined && next.child !== undefined && compareElements(entry.pe, next.pe) === 0) {
         // Both a member and a parent: "." marks the membership.
-        out[key] = { '.': {}, ...next.child };
+        out[entry.key] = { '.': {}, ...next.child };
         i += 1;
       } else {
-        out[key] = entry.child ?? {};
+        out[entry.key] = entry.child ?? {};
       }
     }
     return out;

@@ -119,5 +119,13 @@ export function encodeManagedFields(managed: ManagedFields): ManagedFieldsEntry[
 
 /** metav1.Time as the API server writes it: RFC 3339 in UTC, whole seconds. */
 export function formatTime(now: Date): string {
-  return `${now.toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(now.getTime() / 1000);
+  // Every write in the same second stamps the same text: format it once.
+  if (second !== lastSecond || Number.isNaN(second)) {
+    lastText = `${now.toISOString().slice(0, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastText;
 }
+let lastSecond = NaN;
+let lastText = '';
