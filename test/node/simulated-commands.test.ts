@@ -248,3 +248,26 @@ test('an init container that exits non-zero fails the pod with restartPolicy Nev
   clock.advance(1200);
   assert.equal(status('init-always').initContainerStatuses?.[0]?.restartCount, 2);
 });
+
+test('sleep reads GNU/busybox intervals (1m 30s sums to 90 s, 1000d never ends); scripts with pipes, redirects or variables are not run as plain words', async () => {
+  const env = { env: [['HOME', '/root']] as [string, string][], hostname: 'h' };
+  assert.equal(planCommand(['sleep', '1m', '30s'], env)?.runMs, 90_000);
+  assert.equal(planCommand(['sleep', '1000d'], env)?.runMs, 1000 * 86_400_000);
+  assert.deepEqual(planCommand(['sleep', '5x'], env), { runMs: 0, exitCode: 1, lines: [{ offsetMs: 0, stream: 'stderr', text: "sleep: invalid time interval '5x'" }] });
+  for (const script of ['echo $HOME', 'echo hi | cat', 'echo hi > /tmp/out', 'echo "$(hostname)"', 'sleep 1 &']) {
+    assert.equal(planCommand(['sh', '-c', script], env), undefined, script);
+  }
+  const err = new PassThrough();
+  let text = '';
+  err.on('data', (c: Buffer) => (text += String(c)));
+  assert.equal(await runSimulatedCommand(['sh', '-c', 'echo hi | cat'], { ...env, stderr: err, signal: new AbortController().signal }), 2);
+  assert.equal(text, 'sh: the simulated shell runs plain commands joined by ;, && and || only, not |\n');
+
+  const { clock, runtime, status } = setup();
+  runtime.createPod(pod('netshoot', 'Always', [{ name: 'main', image: 'nicolaka/netshoot', command: ['/bin/sleep'], args: ['1000d'] }]), placement);
+  runtime.createPod(pod('piped', 'Never', [busybox(['sh', '-c', 'echo hi | cat'])]), placement);
+  clock.advance(86_400_000);
+  assert.equal(status('netshoot').phase, 'Running');
+  assert.equal(status('netshoot').containerStatuses[0]?.restartCount, 0);
+  assert.equal(status('piped').phase, 'Running');
+});

@@ -110,6 +110,34 @@ export function parseScript(text: string): ScriptStep[] {
   return steps;
 }
 
+/** Shell syntax this shell does not have: pipes, redirects, expansions, subshells, globs, escapes, background jobs, comments. */
+const UNQUOTED_UNSUPPORTED = new Set(['|', '&', '<', '>', '$', '`', '(', ')', '{', '}', '*', '?', '[', '\\', '#', '~']);
+
+/**
+ * The first piece of shell syntax in a script that parseScript would not
+ * honour (so running the words as plain commands would print the wrong
+ * thing), or undefined when the script is plain commands and operators.
+ */
+export function unsupportedSyntax(text: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    if (quote === "'") {
+      if (ch === quote) quote = undefined;
+    } else if (quote === '"') {
+      if (ch === quote) quote = undefined;
+      else if (ch === '$' || ch === '`' || ch === '\\') return ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if ((ch === '&' || ch === '|') && text[i + 1] === ch) {
+      i += 1;
+    } else if (UNQUOTED_UNSUPPORTED.has(ch)) {
+      return ch;
+    }
+  }
+  return quote;
+}
+
 const done = (code: number): Ended => ({ code, exit: false });
 
 function* script(steps: readonly ScriptStep[], env: ShellEnvironment): Program {
@@ -135,7 +163,13 @@ function* command(argv: readonly string[], ctx: ShellEnvironment): Program {
     case 'sh':
     case 'bash':
     case 'ash': {
-      if (args[0] === '-c' && args[1] !== undefined) return yield* script(parseScript(args[1]), ctx);
+      if (args[0] === '-c' && args[1] !== undefined) {
+        const unsupported = unsupportedSyntax(args[1]);
+        if (unsupported === undefined) return yield* script(parseScript(args[1]), ctx);
+        yield { kind: 'unknown', command: `${name} -c` };
+        yield { kind: 'write', stream: 'stderr', text: `${name}: the simulated shell runs plain commands joined by ;, && and || only, not ${unsupported}\n` };
+        return done(2);
+      }
       if (args.length === 0) {
         // An interactive shell would read commands from stdin; this one does not.
         yield { kind: 'write', stream: 'stderr', text: `${name}: the simulated runtime has no interactive shell; run a command: ${name} -c "echo hi"\n` };
@@ -189,11 +223,18 @@ function* command(argv: readonly string[], ctx: ShellEnvironment): Program {
       return { code: Number.isInteger(code) ? ((code % 256) + 256) % 256 : 2, exit: true };
     }
     case 'sleep': {
-      // GNU sleep takes "infinity" (the usual keep-alive command); busybox's does too.
-      const seconds = args[0] === 'infinity' ? Number.POSITIVE_INFINITY : Number(args[0]);
-      if (args[0] === undefined || Number.isNaN(seconds) || seconds < 0) {
-        yield { kind: 'write', stream: 'stderr', text: `sleep: invalid time interval '${args[0] ?? ''}'\n` };
+      if (args.length === 0) {
+        yield { kind: 'write', stream: 'stderr', text: 'sleep: missing operand\n' };
         return done(1);
+      }
+      let seconds = 0;
+      for (const arg of args) {
+        const interval = sleepInterval(arg);
+        if (interval === undefined) {
+          yield { kind: 'write', stream: 'stderr', text: `sleep: invalid time interval '${arg}'\n` };
+          return done(1);
+        }
+        seconds += interval;
       }
       yield { kind: 'sleep', seconds };
       return done(0);
@@ -203,6 +244,16 @@ function* command(argv: readonly string[], ctx: ShellEnvironment): Program {
       yield { kind: 'write', stream: 'stderr', text: `${program}: command not found\n` };
       return done(COMMAND_NOT_FOUND);
   }
+}
+
+const SLEEP_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** One `sleep` operand in seconds, as GNU and busybox sleep read it: 5, 0.5, 10m, 1000d, infinity. */
+function sleepInterval(arg: string): number | undefined {
+  if (arg === 'infinity' || arg === 'inf') return Number.POSITIVE_INFINITY;
+  const match = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(arg);
+  if (match === null) return undefined;
+  return Number(match[1]) * (SLEEP_UNITS[match[2] ?? ''] ?? 1);
 }
 
 function write(stream: NodeJS.WritableStream | undefined, text: string): void {
