@@ -8,6 +8,7 @@ import { agentCredentialPath } from '../../src/auth/node-agent-login.js';
 import { NODE_AGENT_LABEL } from '../../src/auth/node-agents.js';
 import { ApiClient, ApiStatusError } from '../../src/node/api-client.js';
 import type { NodeAgentCredential } from '../../src/api/authz/join.js';
+import { isolatedEnv, RunningKubeql, runKubeql } from '../helpers/cli.js';
 import { agentFixture, boundPod, eventually, phaseOf, type AgentFixture } from './helpers.js';
 
 let fx: AgentFixture;
@@ -176,4 +177,27 @@ test('an agent credential is refused on another agent\'s node, its status, lease
     other.close();
     await owner.stop();
   }
+});
+
+test('kubeql node-agent restarted without KUBEQL_NODE_TOKEN re-attaches with the credential in its data dir; with neither it says how to join', async () => {
+  const agentDir = await fs.mkdtemp(path.join(dataDir, 'cli-'));
+  const env = { KUBEQL_API_URL: fx.api.url, KUBEQL_DATA_DIR: agentDir, KUBEQL_LOG_LEVEL: 'info' };
+  const first = new RunningKubeql(['node-agent', '--nodes', '1', '--name-prefix', 'cli-cred'], isolatedEnv({ ...env, KUBEQL_NODE_TOKEN: fx.bootstrapToken }));
+  try {
+    await first.waitForOutput(/node agent running/, 30_000);
+  } finally {
+    assert.equal(await first.stop('SIGTERM'), 0, first.stderr);
+  }
+  const uid = (await fx.admin.get('/api/v1/nodes/cli-cred-0')).metadata.uid;
+  const second = new RunningKubeql(['node-agent', '--nodes', '1', '--name-prefix', 'cli-cred'], isolatedEnv(env));
+  try {
+    await second.waitForOutput(/node agent running/, 30_000);
+    assert.match(second.stdout + second.stderr, /re-attached with its stored credential/);
+    assert.equal((await fx.admin.get('/api/v1/nodes/cli-cred-0')).metadata.uid, uid);
+  } finally {
+    assert.equal(await second.stop('SIGTERM'), 0, second.stderr);
+  }
+  const fresh = await runKubeql(['node-agent', '--name-prefix', 'never-joined'], isolatedEnv({ ...env, KUBEQL_NODE_TOKEN: '' }));
+  assert.equal(fresh.code, 1);
+  assert.match(fresh.stderr, /cannot join: no stored node agent credential and no bootstrap token to join with \(set KUBEQL_NODE_TOKEN/);
 });
