@@ -113,3 +113,11 @@ test('init containers: a known command logs and completes before the app starts;
   assert.equal(logs.code, 0, logs.stderr);
   assert.equal(logs.stdout, 'migrating\nmigrated\n');
 });
+
+test('kubectl run -i --rm --restart=Never prints the command\'s output once and exits with its code', { skip }, async () => {
+  const result = await kubectl(fx.api.kubeconfig, ['run', 'interactive', '-i', '--rm', '--restart=Never', '--image=busybox', onNode, '--', 'sh', '-c', 'sleep 2; echo hello; exit 3']);
+  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.stdout, 'hello\npod "interactive" deleted\n');
+  assert.doesNotMatch(result.stderr, /falling back to streaming logs/);
+  assert.match(result.stderr, /pod default\/interactive terminated \(Error\)/);
+});

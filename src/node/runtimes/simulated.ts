@@ -220,7 +220,12 @@ export class SimulatedRuntime implements Runtime {
     return runSimulatedCommand(request.command, { env: containerEnv(sim.pod, request.container), hostname: sim.pod.metadata.name ?? '', ...request.streams });
   }
 
-  /** The simulated main process prints its log lines; attaching follows them from now until it stops. */
+  /**
+   * The simulated main process prints its log lines; attaching follows them
+   * from now until it stops. The stream ends with success whatever the exit
+   * code, as a CRI attach does (kubectl run -i reads the code from the pod
+   * status; an error here would make it fall back to printing the logs again).
+   */
   async attach(podKey: string, request: AttachRequest): Promise<number> {
     this.requireRunning(podKey, request.container);
     const log = await this.getContainerLogs(podKey, { container: request.container, follow: true, sinceTimeMs: this.clock.now() });
@@ -228,8 +233,7 @@ export class SimulatedRuntime implements Runtime {
     return new Promise((resolve) => {
       const finish = (): void => {
         log.destroy();
-        const status = this.pods.get(podKey)?.status.containerStatuses.find((c) => c.name === request.container);
-        resolve(status !== undefined && 'terminated' in status.state ? status.state.terminated.exitCode : 0);
+        resolve(0);
       };
       log.on('data', (chunk: Buffer) => stdout?.write(chunk));
       log.once('end', finish);
