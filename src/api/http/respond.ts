@@ -2,9 +2,10 @@ import type { ServerResponse } from 'node:http';
 import { toApiError, type ApiError } from '../errors.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
-  res.end(text);
+  // Encoded once: the length and the bytes written come from the same buffer.
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private' });
+  res.end(bytes);
 }
 
 export function sendText(res: ServerResponse, code: number, text: string): void {
