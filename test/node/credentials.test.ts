@@ -201,3 +201,21 @@ test('kubeql node-agent restarted without KUBEQL_NODE_TOKEN re-attaches with the
   assert.equal(fresh.code, 1);
   assert.match(fresh.stderr, /cannot join: no stored node agent credential and no bootstrap token to join with \(set KUBEQL_NODE_TOKEN/);
 });
+
+test('a Node registered before agents had credentials (no owner label) is adopted by the agent it is named after, and only by it', async () => {
+  // As an admin wrote it, like an agent of an older kubeql did with the bootstrap token.
+  await fx.admin.post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'legacy-0' } });
+  await fx.admin.post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'legacy-other' } });
+  const stranger = clientWith((await join(fx.bootstrapToken, 'someone')).status.token);
+  const heir = clientWith((await join(fx.bootstrapToken, 'legacy')).status.token);
+  try {
+    assert.equal((await refusal(stranger.mergePatch('/api/v1/nodes/legacy-0', { metadata: { annotations: { a: 'b' } } }))).code, 403);
+    assert.equal((await refusal(heir.mergePatch('/api/v1/nodes/legacy-other', { metadata: { annotations: { a: 'b' } } }))).code, 403);
+    const adopted = await heir.mergePatch('/api/v1/nodes/legacy-0', { metadata: { annotations: { a: 'b' } } });
+    assert.equal(adopted.metadata.labels?.[NODE_AGENT_LABEL], 'legacy');
+    assert.equal((await refusal(stranger.mergePatch('/api/v1/nodes/legacy-0', { metadata: { annotations: { a: 'c' } } }))).code, 403);
+  } finally {
+    stranger.close();
+    heir.close();
+  }
+});

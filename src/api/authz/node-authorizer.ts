@@ -32,6 +32,15 @@ const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const VERBS = { CREATE: 'create', UPDATE: 'update', DELETE: 'delete' } as const;
 
 const ownerOf = (node: KubeObject | null | undefined): string | undefined => node?.metadata.labels?.[NODE_AGENT_LABEL];
+
+/**
+ * A Node registered before agents had credentials of their own carries no
+ * owner label; the agent whose id is its name prefix (`<id>-<n>`, how agents
+ * name their nodes) adopts it on its next write, so an existing data
+ * directory keeps working after an upgrade. Nodes with an owner never move.
+ */
+const adoptable = (node: KubeObject | null | undefined, agentId: string, name: string): boolean =>
+  node !== undefined && node !== null && ownerOf(node) === undefined && name.startsWith(`${agentId}-`) && /^\d+$/.test(name.slice(agentId.length + 1));
 const nodeNameOf = (pod: KubeObject | undefined): string => (pod?.spec as { nodeName?: unknown } | undefined)?.nodeName as string | undefined ?? '';
 
 export function nodeAuthorizer(store: Store): AdmissionPlugin {
@@ -60,6 +69,7 @@ export function nodeAuthorizer(store: Store): AdmissionPlugin {
       else if (labels[NODE_AGENT_LABEL] === undefined) {
         const stored = ownerOf(a.oldObject);
         if (stored !== undefined) labels[NODE_AGENT_LABEL] = stored;
+        else if (adoptable(a.oldObject, agentId, a.name)) labels[NODE_AGENT_LABEL] = agentId;
       }
     },
     async validate(a) {
@@ -67,7 +77,7 @@ export function nodeAuthorizer(store: Store): AdmissionPlugin {
       if (agentId === undefined) return;
       const { group, resource } = a.resource;
       if (group === '' && resource === 'nodes') {
-        if (a.operation !== 'CREATE' && ownerOf(a.oldObject) !== agentId) refuse(a, `node '${a.name}' is not owned by this agent`);
+        if (a.operation !== 'CREATE' && ownerOf(a.oldObject) !== agentId && !adoptable(a.oldObject, agentId, a.name)) refuse(a, `node '${a.name}' is not owned by this agent`);
         if (a.object !== undefined && ownerOf(a.object) !== agentId) refuse(a, `node agents may not change the ${NODE_AGENT_LABEL} label`);
         return;
       }
