@@ -254,7 +254,7 @@ test('sleep reads GNU/busybox intervals (1m 30s sums to 90 s, 1000d never ends);
   assert.equal(planCommand(['sleep', '1m', '30s'], env)?.runMs, 90_000);
   assert.equal(planCommand(['sleep', '1000d'], env)?.runMs, 1000 * 86_400_000);
   assert.deepEqual(planCommand(['sleep', '5x'], env), { runMs: 0, exitCode: 1, lines: [{ offsetMs: 0, stream: 'stderr', text: "sleep: invalid time interval '5x'" }] });
-  for (const script of ['echo $HOME', 'echo hi | cat', 'echo hi > /tmp/out', 'echo "$(hostname)"', 'sleep 1 &']) {
+  for (const script of ['echo $?', 'echo hi | cat', 'echo hi > /tmp/out', 'echo "$(hostname)"', 'sleep 1 &']) {
     assert.equal(planCommand(['sh', '-c', script], env), undefined, script);
   }
   const err = new PassThrough();
@@ -270,4 +270,23 @@ test('sleep reads GNU/busybox intervals (1m 30s sums to 90 s, 1000d never ends);
   assert.equal(status('netshoot').phase, 'Running');
   assert.equal(status('netshoot').containerStatuses[0]?.restartCount, 0);
   assert.equal(status('piped').phase, 'Running');
+});
+
+test('kubelet expands $(VAR) in command and args from the container env; the shell expands $NAME and ${NAME} outside single quotes', async () => {
+  assert.deepEqual(parseScript(`echo $GREETING "\${GREETING}, $WHO" '$GREETING' $UNSET done`, [['GREETING', 'hello'], ['WHO', 'you']]), [
+    { op: ';', argv: ['echo', 'hello', 'hello, you', '$GREETING', 'done'] },
+  ]);
+  const { clock, runtime, logs } = setup();
+  const p = pod('greeter', 'Never', [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c'], args: ['echo "$(GREETING) from $HOSTNAME"; echo $$(GREETING) $(MISSING)'] }]);
+  (p.spec as { containers: { env?: unknown }[] }).containers[0]!.env = [{ name: 'GREETING', value: 'hello' }];
+  runtime.createPod(p, placement);
+  clock.advance(STARTED_MS);
+  // $$(GREETING) reaches the shell as $(GREETING) and $(MISSING) stays as written: command substitution, which this shell refuses.
+  assert.equal(runtime.getPodStatus('default/greeter')?.phase, 'Running');
+  const q = pod('greeter2', 'Never', [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c'], args: ['echo "$(GREETING) from $HOSTNAME"'] }]);
+  (q.spec as { containers: { env?: unknown }[] }).containers[0]!.env = [{ name: 'GREETING', value: 'hello' }];
+  runtime.createPod(q, placement);
+  clock.advance(100);
+  assert.equal(runtime.getPodStatus('default/greeter2')?.phase, 'Succeeded');
+  assert.equal(await logs('greeter2'), 'hello from greeter2\n');
 });

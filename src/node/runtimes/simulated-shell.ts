@@ -67,8 +67,15 @@ interface ScriptStep {
   argv: string[];
 }
 
-/** A `sh -c` script: words with '...' / "..." quoting, sequenced by `;`, newlines, `&&` and `||`. */
-export function parseScript(text: string): ScriptStep[] {
+/** `$NAME` or `${NAME}`: the only parameter expansion the shell has. */
+const PARAMETER = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/;
+
+/**
+ * A `sh -c` script: words with '...' / "..." quoting and `$NAME` / `${NAME}`
+ * expanded from env (outside single quotes), sequenced by `;`, newlines, `&&`
+ * and `||`.
+ */
+export function parseScript(text: string, env: readonly [string, string][] = []): ScriptStep[] {
   const steps: ScriptStep[] = [];
   let argv: string[] = [];
   let op: Operator = ';';
@@ -88,7 +95,15 @@ export function parseScript(text: string): ScriptStep[] {
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? '';
-    if (quote !== undefined) {
+    const parameter = ch === '$' && quote !== "'" ? PARAMETER.exec(text.slice(i)) : null;
+    if (parameter !== null) {
+      const name = parameter[1] ?? parameter[2] ?? '';
+      const value = env.find(([k]) => k === name)?.[1] ?? '';
+      current += value;
+      // An unquoted empty expansion makes no word.
+      if (quote !== undefined || value !== '') inWord = true;
+      i += parameter[0].length - 1;
+    } else if (quote !== undefined) {
       if (ch === quote) quote = undefined;
       else current += ch;
     } else if (ch === '"' || ch === "'") {
@@ -122,7 +137,10 @@ export function unsupportedSyntax(text: string): string | undefined {
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? '';
-    if (quote === "'") {
+    const parameter = ch === '$' && quote !== "'" ? PARAMETER.exec(text.slice(i)) : null;
+    if (parameter !== null) {
+      i += parameter[0].length - 1;
+    } else if (quote === "'") {
       if (ch === quote) quote = undefined;
     } else if (quote === '"') {
       if (ch === quote) quote = undefined;
@@ -165,7 +183,7 @@ function* command(argv: readonly string[], ctx: ShellEnvironment): Program {
     case 'ash': {
       if (args[0] === '-c' && args[1] !== undefined) {
         const unsupported = unsupportedSyntax(args[1]);
-        if (unsupported === undefined) return yield* script(parseScript(args[1]), ctx);
+        if (unsupported === undefined) return yield* script(parseScript(args[1], ctx.env), ctx);
         yield { kind: 'unknown', command: `${name} -c` };
         yield { kind: 'write', stream: 'stderr', text: `${name}: the simulated shell runs plain commands joined by ;, && and || only, not ${unsupported}\n` };
         return done(2);
@@ -350,9 +368,25 @@ export function planCommand(argv: readonly string[], ctx: ShellEnvironment): Com
   }
 }
 
-/** The argv a container runs as far as its spec says: command then args (the image's own entrypoint is unknown). */
+type ArgvSpec = { name?: string; command?: string[]; args?: string[]; env?: { name?: string; value?: string }[] };
+
+/**
+ * The argv a container runs as far as its spec says: command then args (the
+ * image's own entrypoint is unknown), with kubelet's `$(VAR)` references
+ * expanded from the container's env.
+ */
 export function containerArgv(pod: { metadata: object; spec?: unknown }, container: string): string[] {
-  const spec = (pod.spec ?? {}) as { containers?: { name?: string; command?: string[]; args?: string[] }[]; initContainers?: { name?: string; command?: string[]; args?: string[] }[] };
+  const spec = (pod.spec ?? {}) as { containers?: ArgvSpec[]; initContainers?: ArgvSpec[] };
   const found = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((c) => c.name === container);
-  return [...(found?.command ?? []), ...(found?.args ?? [])].map(String);
+  const env = new Map<string, string>();
+  for (const e of found?.env ?? []) if (e.name !== undefined && e.value !== undefined) env.set(e.name, e.value);
+  return [...(found?.command ?? []), ...(found?.args ?? [])].map((arg) => expandReferences(String(arg), env));
+}
+
+/** Kubernetes' expansion of command and args: `$(VAR)` from env, `$$` for a literal `$`; an undefined reference stays as written. */
+export function expandReferences(text: string, env: ReadonlyMap<string, string>): string {
+  return text.replace(/\$(\$|\(([^)]*)\))/g, (whole: string, escapedOrRef: string, name: string | undefined) => {
+    if (escapedOrRef === '$') return '$';
+    return name !== undefined && env.has(name) ? env.get(name) ?? '' : whole;
+  });
 }
