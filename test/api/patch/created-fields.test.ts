@@ -193,7 +193,7 @@ describe('managedFields of a create (fast path)', () => {
     assert.ok(fallbacks >= 3, `cases without managedFields (invalid lists, nothing owned): ${fallbacks}`);
   });
 
-  it('agrees on thousands of mutated fixtures (dropped, nulled, emptied, duplicated fields and items)', () => {
+  it('agrees on hundreds of mutated fixtures (dropped, nulled, emptied, duplicated fields and items)', () => {
     let count = 0;
     fixtures.forEach(({ source, object }, i) => {
       const defaulted = setDefaults({ group: gvk(object).group, kind: gvk(object).kind }, cloneJson(object));
