@@ -20,18 +20,46 @@ interface BudgetStatus {
 // eviction) between our read and our write: read again and retry, this often.
 const BUDGET_UPDATE_ATTEMPTS = 5;
 
-function isDone(pod: KubeObject): boolean {
+/** Pods that count for no budget (upstream's canIgnorePDB): finished, or not yet running. */
+function ignoresBudgets(pod: KubeObject): boolean {
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  return phase === 'Succeeded' || phase === 'Failed';
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' || pod.metadata.deletionTimestamp !== undefined;
 }
 
-/** The budgets in the pod's namespace whose selector selects it (a budget without a selector selects nothing). */
+function isReady(pod: KubeObject): boolean {
+  const conditions = (pod.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions ?? [];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+function isEmptySelector(selector: unknown): boolean {
+  const s = selector as { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | null | undefined;
+  return s === undefined || s === null || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
+}
+
+/**
+ * The budgets in the pod's namespace whose selector selects it. An empty or
+ * missing selector selects nothing here, as in the API server's eviction
+ * (a budget like that must not block every eviction in its namespace).
+ */
 function budgetsCovering(pod: KubeObject, budgets: readonly KubeObject[]): KubeObject[] {
   const labels = pod.metadata.labels ?? {};
   return budgets.filter((pdb) => {
     const selector = (pdb.spec as { selector?: unknown } | undefined)?.selector;
-    return pdb.metadata.namespace === pod.metadata.namespace && selector !== undefined && selector !== null && selectorMatches(selector, labels);
+    return pdb.metadata.namespace === pod.metadata.namespace && !isEmptySelector(selector) && selectorMatches(selector, labels);
   });
+}
+
+/**
+ * An unready pod does not count as healthy, so evicting it costs the budget
+ * nothing when the budget is met anyway (IfHealthyBudget, the default) or
+ * its policy is AlwaysAllow.
+ */
+function unhealthyPodMayGo(pod: KubeObject, pdb: KubeObject): boolean {
+  if (isReady(pod)) return false;
+  const policy = (pdb.spec as { unhealthyPodEvictionPolicy?: string } | undefined)?.unhealthyPodEvictionPolicy;
+  if (policy === 'AlwaysAllow') return true;
+  const status = (pdb.status ?? {}) as BudgetStatus;
+  return (status.desiredHealthy ?? 0) > 0 && (status.currentHealthy ?? 0) >= (status.desiredHealthy ?? 0);
 }
 
 // Without a Retry-After (kube-apiserver sends none): client-go would otherwise
@@ -76,19 +104,26 @@ async function takeDisruption(objects: ObjectService, pdbRef: ResourceRef, pod: 
 
 /**
  * Evicts a pod: deletes it unless a PodDisruptionBudget covering it allows no
- * further disruption (TooManyRequests, 429). Pods that are
- * done, or already terminating, may always go. More than one budget covering
+ * further disruption (TooManyRequests, 429). Pods that are done, pending
+ * or already terminating may always go; an unready pod may go without
+ * taking a disruption while its budget is met. More than one budget covering
  * the pod is refused as the API server refuses it.
  */
 export async function evictPod(objects: ObjectService, podRef: ResourceRef, namespace: string, name: string, options: DeleteRequestOptions): Promise<DeleteResult> {
   const pod = await objects.get(podRef, namespace, name, options.signal);
   const pdbResource = objects.registryFor(podRef.cluster).lookup('policy', 'v1', 'poddisruptionbudgets');
-  if (pdbResource !== undefined && !isDone(pod) && !pod.metadata.deletionTimestamp) {
+  if (pdbResource !== undefined && !ignoresBudgets(pod)) {
     const pdbRef: ResourceRef = { cluster: podRef.cluster, resource: pdbResource };
     const budgets = budgetsCovering(pod, (await objects.list(pdbRef, namespace, options.signal ? { signal: options.signal } : {})).items);
     if (budgets.length > 1) throw new ApiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
     const budget = budgets[0];
-    if (budget !== undefined) await takeDisruption(objects, pdbRef, pod, budget, options);
+    if (budget !== undefined) {
+      if (unhealthyPodMayGo(pod, budget)) {
+        // Only the pod as judged may go: if it became ready meanwhile, the delete is a Conflict.
+        return objects.delete(podRef, namespace, name, { ...options, preconditions: { ...options.preconditions, resourceVersion: pod.metadata.resourceVersion ?? '' } });
+      }
+      await takeDisruption(objects, pdbRef, pod, budget, options);
+    }
   }
   return objects.delete(podRef, namespace, name, options);
 }

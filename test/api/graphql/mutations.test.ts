@@ -181,12 +181,19 @@ data: {}
     assert.equal(missing.body.errors?.[0]?.message, 'unable to find specified revision 9 in history');
   });
 
+  /** Running and Ready, as its node agent reports it: only such pods count for a disruption budget. */
+  async function markRunning(objects: typeof t.api.objects, created: KubeObject): Promise<void> {
+    const ref = objects.resourceForKind(t.cluster, 'v1', 'Pod');
+    const status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+    await objects.update(ref, created.metadata.namespace ?? '', created.metadata.name ?? '', { ...created, status }, { requester: { username: 'test-admin', groups: ['system:masters'] }, subresource: 'status' });
+  }
+
   it('drains a node: cordons it, evicts its pods, leaves DaemonSet pods, stops at a disruption budget', async () => {
     const { objects } = t.api;
     await createObject(objects, t.cluster, node('worker-2'));
     const owner = await createObject(objects, t.cluster, replicaSet(await createObject(objects, t.cluster, deployment('apps', 'api', 2))));
     await createObject(objects, t.cluster, pod(owner, 0, 'worker-2'));
-    await createObject(objects, t.cluster, pod(owner, 1, 'worker-3'));
+    await markRunning(objects, await createObject(objects, t.cluster, pod(owner, 1, 'worker-3')));
     const ds = await createObject(objects, t.cluster, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'apps' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent' }] } } } });
     await createObject(objects, t.cluster, { ...pod(ds, 0, 'worker-2'), metadata: { ...pod(ds, 0, 'worker-2').metadata, labels: { app: 'agent' } } });
     type Drain = { drain: { node: { unschedulable: boolean }; evicted: { metadata: { name: string } }[]; skipped: { metadata: { name: string } }[] } };
@@ -210,7 +217,7 @@ data: {}
     const { objects } = t.api;
     await createObject(objects, t.cluster, node('worker-5'));
     const owner = await createObject(objects, t.cluster, replicaSet(await createObject(objects, t.cluster, deployment('apps', 'guarded', 3))));
-    for (let i = 0; i < 3; i++) await createObject(objects, t.cluster, pod(owner, i, 'worker-5'));
+    for (let i = 0; i < 3; i++) await markRunning(objects, await createObject(objects, t.cluster, pod(owner, i, 'worker-5')));
     const pdbRef = objects.resourceForKind(t.cluster, 'policy/v1', 'PodDisruptionBudget');
     const pdb = await createObject(objects, t.cluster, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guarded', namespace: 'apps' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'guarded' } } } });
     const admin = { requester: { username: 'test-admin', groups: ['system:masters'] } };

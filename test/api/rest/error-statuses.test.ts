@@ -179,6 +179,9 @@ describe('REST error statuses', () => {
   it('TooManyRequests, without Retry-After (as kube-apiserver), for an eviction a PodDisruptionBudget forbids', async () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'guarded', labels: { app: 'guarded' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
     assert.equal((await call('POST', `${NS}/pods`, JSON.stringify(pod))).status, 201);
+    // A running, ready pod: pending ones ignore budgets.
+    const running = JSON.stringify({ status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+    assert.equal((await call('PATCH', `${NS}/pods/guarded/status`, running, { 'Content-Type': 'application/merge-patch+json' })).status, 200);
     const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guard' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } };
     assert.equal((await call('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', JSON.stringify(pdb))).status, 201);
     const eviction = JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'guarded', namespace: 'default' } });
