@@ -3,48 +3,23 @@
 // manager reconciles every cluster it finds and would act on other tests' ones.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { builtinRegistryFor } from '../../src/api/resources/registry.js';
-import { migrate } from '../../src/db/migrate.js';
 import { defaultAdmission } from '../../src/objects/default-admission.js';
 import { ObjectService } from '../../src/objects/service.js';
 import { Store } from '../../src/store/store.js';
 import { isolatedEnv, RunningKubeql, runKubeql } from '../helpers/cli.js';
-import { testDatabaseUrl, testRedisUrl, uniqueClusterName } from '../helpers/env.js';
-import { silentLogger } from '../../src/log.js';
+import { uniqueClusterName } from '../helpers/env.js';
+import { privateBackends } from '../helpers/private-backends.js';
 import { admin, eventually } from './helpers.js';
 
-const databaseName = `kq_cm_metrics_${randomBytes(4).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
-// A Redis logical database no other test uses, emptied afterwards.
-const redisUrl = (() => {
-  const url = new URL(testRedisUrl());
-  url.pathname = '/11';
-  return url.toString();
-})();
-
-async function adminSql(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const backends = privateBackends('cm_metrics', 11);
+const { databaseUrl, redisUrl } = backends;
 
 let objects: ObjectService | undefined;
 let proc: RunningKubeql | undefined;
 
 before(async () => {
-  await adminSql(`CREATE DATABASE ${databaseName}`);
-  await migrate(databaseUrl, silentLogger());
+  await backends.create();
   const store = new Store({ databaseUrl, poolSize: 2 });
   objects = new ObjectService({ store, registryFor: builtinRegistryFor, admission: defaultAdmission({ store }) });
 });
@@ -52,10 +27,7 @@ before(async () => {
 after(async () => {
   await proc?.stop('SIGTERM');
   await objects?.store.close();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  await redis.flushdb();
-  redis.disconnect();
-  await adminSql(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await backends.destroy();
 });
 
 /** The metrics URL from the process's "controllers started" log line. */
