@@ -10,12 +10,12 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import { ControllerRegistry, DEFAULT_QUEUE_PREFIX, Dispatcher, queueName, type ReconcileJobData, type ReconcileKey } from '../../queue/index.js';
+import { backoffDuration, type BackoffPolicy } from '../backoff.js';
 import { DEFAULT_SCHEDULER_NAME } from '../outcome.js';
 import { pendingPodsRoute } from './pending-pods-route.js';
 
-// A key whose handling failed is tried again after this, doubling up to the cap.
-const RETRY_INITIAL_MS = 100;
-const RETRY_MAX_MS = 10_000;
+// A key whose handling failed is tried again after 100 ms, doubling up to 10 s.
+const RETRY_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 100, maxMs: 10_000 });
 
 export interface PendingPodFeedOptions {
   databaseUrl: string;
@@ -95,19 +95,19 @@ export class PendingPodFeed {
       await this.options.onPod(key);
     } catch (err) {
       this.options.log.warn({ err, key }, 'queueing a pending pod failed; retrying');
-      this.retryLater(key, RETRY_INITIAL_MS);
+      this.retryLater(key, 1);
     }
   }
 
-  private retryLater(key: ReconcileKey, delayMs: number): void {
+  private retryLater(key: ReconcileKey, attempt: number): void {
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       this.options.onPod(key).catch((err: unknown) => {
         this.options.log.warn({ err, key }, 'queueing a pending pod failed again; retrying');
-        this.retryLater(key, Math.min(delayMs * 2, RETRY_MAX_MS));
+        this.retryLater(key, attempt + 1);
       });
-    }, delayMs);
+    }, backoffDuration(attempt, RETRY_BACKOFF));
     this.retries.add(timer);
   }
 
