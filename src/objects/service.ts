@@ -288,7 +288,8 @@ export class ObjectService {
       const patchNamesVersion = typeof (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion === 'string';
       if (!patchNamesVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion;
       try {
-        return await this.update(ref, namespace, name, patched, options);
+        // The object just read is the update's current one: no second read.
+        return await this.update(ref, namespace, name, patched, { ...options, current });
       } catch (err) {
         if (!(err instanceof ConflictError) || patchNamesVersion || attempt >= PATCH_ATTEMPTS) throw err;
       }
@@ -323,7 +324,7 @@ export class ObjectService {
           return created;
         }
         applied.metadata.resourceVersion = current.metadata.resourceVersion;
-        return await this.update(ref, namespace, name, applied, options);
+        return await this.update(ref, namespace, name, applied, { ...options, current });
       } catch (err) {
         const lost = err instanceof ConflictError || (current === null && (err as { reason?: string }).reason === 'AlreadyExists');
         if (!lost || attempt >= PATCH_ATTEMPTS) throw err;

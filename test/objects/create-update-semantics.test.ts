@@ -77,4 +77,24 @@ describe('create and update semantics', () => {
     assert.equal(status, 409);
     assert.equal(json.reason, 'Conflict');
   });
+
+  it('a patch is judged against the object it was applied to: an immutable field is refused, a label lands once', async () => {
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'patched' },
+      spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    };
+    assert.equal((await send('POST', '/apis/apps/v1/namespaces/default/deployments', deployment)).status, 201);
+    const patch = async (body: unknown, type: string): Promise<{ status: number; json: Record<string, unknown> }> => {
+      const res = await fetch(`${t.url}/apis/apps/v1/namespaces/default/deployments/patched`, { method: 'PATCH', headers: { authorization: `Bearer ${t.token}`, 'content-type': type }, body: JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    const refused = await patch({ spec: { selector: { matchLabels: { app: 'b' } }, template: { metadata: { labels: { app: 'b' } } } } }, 'application/strategic-merge-patch+json');
+    assert.equal(refused.status, 422);
+    assert.match(String(refused.json.message), /spec\.selector: Invalid value: .*field is immutable/);
+    const labelled = await patch({ metadata: { labels: { tier: 'web' } } }, 'application/merge-patch+json');
+    assert.equal(labelled.status, 200);
+    const meta = labelled.json.metadata as { labels: Record<string, string>; generation: number; managedFields: { manager: string; operation: string }[] };
+    assert.deepEqual(meta.labels, { tier: 'web' });
+    assert.equal(meta.generation, 1, 'a metadata-only patch does not bump the generation');
+  });
 });

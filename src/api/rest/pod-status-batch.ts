@@ -104,7 +104,8 @@ async function writeOne(objects: ObjectService, ref: ResourceRef, requester: Req
     }
     const patched = applyPatch('merge', current as unknown as JsonObject, { status: item.status }, { group: '', kind: 'Pod' }) as unknown as KubeObject;
     try {
-      return await objects.update(ref, item.namespace, item.name, patched, { requester, subresource: 'status', fieldManager: 'kubeql-node-agent' });
+      // The pod just read is the update's current object: one read per item, not two.
+      return await objects.update(ref, item.namespace, item.name, patched, { requester, subresource: 'status', fieldManager: 'kubeql-node-agent', current });
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= ATTEMPTS) throw err;
     }
