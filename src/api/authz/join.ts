@@ -2,6 +2,7 @@
 // was started with for a credential of its own (TokenRequest-like), once; it
 // keeps that credential in its data dir and never needs the bootstrap token
 // again, so bootstrap tokens can expire or be revoked without touching joined agents.
+import { forbiddenMessage } from './messages.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import { BOOTSTRAP_GROUP, isValidAgentId, issueNodeAgentCredential, NODE_AGENT_GROUPS } from '../../auth/node-agents.js';
 import { badRequest, forbidden } from '../errors.js';
@@ -40,7 +41,7 @@ export function registerNodeAgentJoin(router: Router, prisma: PrismaClient): voi
     const identity = ctx.identity;
     // Cluster admins may join an agent too (tests, hand-run agents); nobody else.
     if (identity === null || !(identity.groups.includes(BOOTSTRAP_GROUP) || identity.groups.includes('system:masters'))) {
-      throw forbidden(`nodeagents.kubeql.io is forbidden: User "${identity?.username ?? 'system:anonymous'}" cannot create resource "nodeagents" in API group "kubeql.io" at the cluster scope`);
+      throw forbidden(forbiddenMessage(identity?.username ?? 'system:anonymous', { verb: 'create', group: 'kubeql.io', resource: 'nodeagents', namespace: '', name: '' }));
     }
     const agentId = parseRequest(parseJson(await readBody(ctx.req)));
     const { token, username } = await issueNodeAgentCredential(prisma, ctx.cluster, agentId);

@@ -13,6 +13,7 @@ import type { Router } from '../http/router.js';
 import type { JsonObject } from '../patch/json-value.js';
 import { applyPatch } from '../patch/patch-types.js';
 import { agentIdOf } from '../../auth/node-agents.js';
+import { forbiddenMessage } from '../authz/messages.js';
 import type { Requester } from '../../objects/admission.js';
 import type { ObjectService, ResourceRef } from '../../objects/service.js';
 import { ConflictError } from '../../store/errors.js';
@@ -83,8 +84,8 @@ function parseRequest(value: unknown): PodStatusItem[] {
  */
 export function podStatusRefusal(requester: Requester, pod: KubeObject): string | undefined {
   const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
-  const denied = (why: string): string =>
-    `pods "${pod.metadata.name ?? ''}" is forbidden: User "${requester.username}" cannot patch resource "pods/status" in API group "" in the namespace "${pod.metadata.namespace ?? ''}": ${why}`;
+  const target = { verb: 'patch', group: '', resource: 'pods', subresource: 'status', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '' };
+  const denied = (why: string): string => forbiddenMessage(requester.username, target, why);
   if (requester.username.startsWith('system:node:') && requester.groups.includes('system:nodes')) {
     const self = requester.username.slice('system:node:'.length);
     return nodeName === self ? undefined : denied(`no relationship found between node '${self}' and this object`);
