@@ -53,23 +53,8 @@ export class EventRecorder {
     this.tokens -= 1;
     const namespace = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
-    const time = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const body: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name: eventName(name, now), namespace },
-      involvedObject: { kind: 'Pod', namespace, name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), apiVersion: 'v1', fieldPath: event.fieldPath },
-      reason: event.reason,
-      message: event.message,
-      source: { component: 'kubelet', host: node },
-      firstTimestamp: time,
-      lastTimestamp: time,
-      count: 1,
-      type: event.type,
-      eventTime: null,
-      reportingComponent: 'kubelet',
-      reportingInstance: node,
-    };
+    const involved = { kind: 'Pod', namespace, name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), apiVersion: 'v1', fieldPath: event.fieldPath };
+    const body = kubeletEvent(node, namespace, involved, event, now);
     const write = this.options.client
       .post(`/api/v1/namespaces/${namespace}/events`, body)
       .then(() => void (this.sent += 1))
@@ -81,4 +66,34 @@ export class EventRecorder {
   async flush(): Promise<void> {
     await Promise.all([...this.inflight]);
   }
+}
+
+/**
+ * An Event as kubelet writes it (source and reporting component kubelet, the
+ * node as host and instance, a time-ordered name), about a pod or the node itself.
+ */
+export function kubeletEvent(
+  node: string,
+  namespace: string,
+  involvedObject: Record<string, unknown> & { name: string },
+  event: { reason: string; message: string; type: string },
+  nowMs: number,
+): KubeObject {
+  const time = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: eventName(involvedObject.name, nowMs), namespace },
+    involvedObject,
+    reason: event.reason,
+    message: event.message,
+    source: { component: 'kubelet', host: node },
+    firstTimestamp: time,
+    lastTimestamp: time,
+    count: 1,
+    type: event.type,
+    eventTime: null,
+    reportingComponent: 'kubelet',
+    reportingInstance: node,
+  };
 }

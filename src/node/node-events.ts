@@ -3,8 +3,8 @@
 // `kubectl describe node` shows them. Like kubelet, the event refers to the
 // Node with its name as uid and lives in the default namespace; names end in
 // the time in hex, as client-go's recorder names them, so they sort in order.
-import { eventName } from '../kube/event-name.js';
 import type { ApiClient } from './api-client.js';
+import { kubeletEvent } from './event-recorder.js';
 import type { Logger } from '../log.js';
 import type { KubeObject } from '../store/types.js';
 
@@ -18,23 +18,7 @@ const STARTUP: readonly { reason: string; message: (node: string) => string }[] 
 ];
 
 export function nodeStartupEvents(node: string, now: Date = new Date()): KubeObject[] {
-  const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return STARTUP.map(({ reason, message }) => ({
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: eventName(node, now.getTime()), namespace: 'default' },
-    involvedObject: { kind: 'Node', name: node, uid: node },
-    reason,
-    message: message(node),
-    source: { component: 'kubelet', host: node },
-    firstTimestamp: time,
-    lastTimestamp: time,
-    count: 1,
-    type: 'Normal',
-    eventTime: null,
-    reportingComponent: 'kubelet',
-    reportingInstance: node,
-  }));
+  return STARTUP.map(({ reason, message }) => kubeletEvent(node, 'default', { kind: 'Node', name: node, uid: node }, { reason, message: message(node), type: 'Normal' }, now.getTime()));
 }
 
 /**
