@@ -18,6 +18,7 @@ import { applyPatch } from '../api/patch/patch-types.js';
 import { managerFromRequest, serverSideApply, updateManagedFields } from '../api/patch/apply.js';
 import { validatePatchOptions } from '../api/patch/patch-options.js';
 import { informerFor, type Informer } from './informer.js';
+import { servedText } from './served-text.js';
 import { bootstrapCluster, type ApiEndpoint } from './bootstrap/index.js';
 
 /** Where a request points: a resource as served in one cluster. */
@@ -158,6 +159,13 @@ export class ObjectService {
     await this.ensureBootstrapped(ref.cluster);
     const list = await this.store.list(this.collection(ref, namespace), options);
     return { ...list, items: list.items.map((o) => this.served(ref, o)) };
+  }
+
+  /** list() with each item as the JSON text served() would produce (REST JSON lists pass it through unparsed). */
+  async listJson(ref: ResourceRef, namespace: string, options: ListOptions = {}): Promise<ObjectList<string>> {
+    await this.ensureBootstrapped(ref.cluster);
+    const list = await this.store.listJson(this.collection(ref, namespace), options);
+    return { ...list, items: list.items.map(servedText(apiVersionOf(ref.resource.group, ref.resource.version), ref.resource.kind)) };
   }
 
   async watch(ref: ResourceRef, namespace: string, options: WatchOptions = {}): Promise<Watch> {

@@ -10,7 +10,7 @@ import { Committer, type CommittedChange } from './committer.js';
 import { compactChangeLog, Compactor, type CompactionResult } from './compaction.js';
 import { AlreadyExistsError, valueAllocatedError } from './errors.js';
 import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
-import { listObjects } from './list.js';
+import { listObjects, listObjectsJson } from './list.js';
 import { missingNameError, type Outcome, type WriteOp } from './mutations.js';
 import { generateName } from './names.js';
 import { ChangeNotifier } from './notifier.js';
@@ -157,6 +157,17 @@ export class Store {
     checkCollectionKey(collection);
     options.signal?.throwIfAborted();
     return listObjects(this.pool, collection, options);
+  }
+
+  /**
+   * list() with each item as the object's stored JSON text (PostgreSQL's jsonb
+   * output: keys in jsonb order, `": "` and `", "` separators), not parsed.
+   * Same query, pages, snapshots and errors as list().
+   */
+  listJson(collection: CollectionKey, options: ListOptions = {}): Promise<ObjectList<string>> {
+    checkCollectionKey(collection);
+    options.signal?.throwIfAborted();
+    return listObjectsJson(this.pool, collection, options);
   }
 
   /**

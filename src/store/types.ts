@@ -143,8 +143,9 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-export interface ObjectList {
-  items: KubeObject[];
+/** A page of a collection; items are objects, or their JSON texts (Store.listJson). */
+export interface ObjectList<T = KubeObject> {
+  items: T[];
   /** The snapshot the items come from; a watch from it misses nothing. */
   resourceVersion: string;
   /** Set when more items remain: pass as `continue` for the next page. */

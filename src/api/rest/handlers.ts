@@ -10,6 +10,7 @@ import { parsePatchBody, patchTypeOf } from '../../objects/patch.js';
 import type { DeleteOptions, KubeObject, ListOptions, PropagationPolicy, WatchOptions } from '../../store/types.js';
 import { contentTypeOf, negotiate } from './negotiate.js';
 import { renderList, renderObject } from './render.js';
+import { sendJsonList } from './json-list.js';
 import { integerParam, requesterOf, sendWarnings, writeOptions, type RestRequest } from './request.js';
 import { parseRequestInfo } from './request-info.js';
 import { streamWatch } from './watch-stream.js';
@@ -64,8 +65,11 @@ function listOptions(query: URLSearchParams, signal: AbortSignal): ListOptions {
 
 async function list(request: RestRequest): Promise<void> {
   const { ctx, ref, info } = request;
-  const result = await request.objects.list(ref, info.namespace, listOptions(ctx.url.searchParams, request.signal));
   const representation = negotiate(ctx.req.headers.accept);
+  const options = listOptions(ctx.url.searchParams, request.signal);
+  // JSON (what kubectl -o json and informers read): the stored texts pass through unparsed.
+  if (representation.kind === 'json') return sendJsonList(ctx.res, ref.resource, await request.objects.listJson(ref, info.namespace, options));
+  const result = await request.objects.list(ref, info.namespace, options);
   sendJson(ctx.res, 200, renderList(ref.resource, result, representation, ctx.url.searchParams), contentTypeOf(representation));
 }
 

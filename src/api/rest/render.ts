@@ -21,11 +21,17 @@ export function renderObject(resource: ApiResource, object: KubeObject, represen
   }
 }
 
-/** A list in the representation the client asked for. */
-export function renderList(resource: ApiResource, list: ObjectList, representation: Representation, query: URLSearchParams): unknown {
+/** metav1.ListMeta of a list. */
+export function listMeta(list: ObjectList<unknown>): Record<string, unknown> {
   const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
   if (list.continue) metadata.continue = list.continue;
   if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
+  return metadata;
+}
+
+/** A list in the representation the client asked for. */
+export function renderList(resource: ApiResource, list: ObjectList, representation: Representation, query: URLSearchParams): unknown {
+  const metadata = listMeta(list);
   switch (representation.kind) {
     case 'json':
       return { kind: resource.listKind, apiVersion: apiVersionOf(resource.group, resource.version), metadata, items: list.items };
