@@ -11,6 +11,7 @@
 
 import type pg from 'pg';
 import type { Logger } from '../log.js';
+import { inline, LOCK_COUNTER, READ_CURRENT, WRITE_BATCH } from './batch-statements.js';
 import { keyId } from './keys.js';
 import { plan, type Change, type Outcome, type WriteOp } from './mutations.js';
 import type { KubeObject, ObjectKey } from './types.js';
@@ -43,61 +44,6 @@ interface Pending {
   signal: AbortSignal | undefined;
 }
 
-// Locks the counter row (creating it on the cluster's first write) and returns
-// the last resourceVersion. Waiting here is what orders commits per cluster.
-// Sent in the simple protocol with the cluster as a quoted literal (see begin).
-const LOCK_COUNTER = `
-INSERT INTO cluster_revisions AS c (cluster) VALUES ($1)
-ON CONFLICT (cluster) DO UPDATE SET rv = c.rv
-RETURNING rv`;
-
-const READ_CURRENT = `
-SELECT o.api_group, o.resource, o.namespace, o.name, o.object
-FROM objects o
-JOIN json_to_recordset($2::json) AS k(g text, r text, ns text, n text)
-  ON o.api_group = k.g AND o.resource = k.r AND o.namespace = k.ns AND o.name = k.n
-WHERE o.cluster = $1`;
-
-// One statement for every row the batch writes; the counter is set last.
-// Each object travels once, in its change-log row ($4); object rows ($2)
-// point at the log row holding their final state. A change's previous
-// object is the stored row when it is the key's first change in the batch
-// (read in this statement's snapshot, before the batch's own writes), so it
-// is not sent back either.
-const WRITE_BATCH = `
-WITH l AS MATERIALIZED (
-  SELECT * FROM json_to_recordset($4::json)
-    AS l(rv bigint, g text, r text, ns text, n text, t text, object jsonb, prev jsonb, stored boolean)
-), logged AS (
-  INSERT INTO change_log (cluster, rv, api_group, resource, namespace, name, event_type, object, prev_object)
-  SELECT $1, l.rv, l.g, l.r, l.ns, l.n, l.t, l.object, CASE WHEN l.stored THEN s.object ELSE l.prev END
-  FROM l LEFT JOIN objects s
-    ON l.stored AND s.cluster = $1 AND s.api_group = l.g AND s.resource = l.r AND s.namespace = l.ns AND s.name = l.n
-  RETURNING 1
-), upserted AS (
-  INSERT INTO objects AS o (cluster, api_group, resource, namespace, name, uid, resource_version, generation,
-                            labels, annotations, owner_uids, finalizers, deletion_timestamp, creation_timestamp, object)
-  SELECT $1, x.g, x.r, x.ns, x.n, x.uid, x.rv, x.gen,
-         CASE WHEN jsonb_typeof(l.object->'metadata'->'labels') = 'object' THEN l.object->'metadata'->'labels' ELSE '{}'::jsonb END,
-         CASE WHEN jsonb_typeof(l.object->'metadata'->'annotations') = 'object' THEN l.object->'metadata'->'annotations' ELSE '{}'::jsonb END,
-         x.owners, x.finalizers, x.dts, x.cts, l.object
-  FROM json_to_recordset($2::json) AS x(g text, r text, ns text, n text, uid uuid, rv bigint, gen bigint,
-                                        owners uuid[], finalizers text[], dts timestamptz, cts timestamptz)
-  JOIN l ON l.rv = x.rv
-  ON CONFLICT (cluster, api_group, resource, namespace, name) DO UPDATE SET
-    uid = EXCLUDED.uid, resource_version = EXCLUDED.resource_version, generation = EXCLUDED.generation,
-    labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, owner_uids = EXCLUDED.owner_uids,
-    finalizers = EXCLUDED.finalizers, deletion_timestamp = EXCLUDED.deletion_timestamp,
-    creation_timestamp = EXCLUDED.creation_timestamp, object = EXCLUDED.object
-  RETURNING 1
-), deleted AS (
-  DELETE FROM objects o
-  USING json_to_recordset($3::json) AS d(g text, r text, ns text, n text)
-  WHERE o.cluster = $1 AND o.api_group = d.g AND o.resource = d.r AND o.namespace = d.ns AND o.name = d.n
-  RETURNING 1
-)
-UPDATE cluster_revisions SET rv = $5 WHERE cluster = $1`;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function objectRow(key: ObjectKey, object: KubeObject): Record<string, unknown> {
@@ -122,6 +68,24 @@ function objectRow(key: ObjectKey, object: KubeObject): Record<string, unknown> 
   };
 }
 
+interface CurrentRow {
+  api_group: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  object: KubeObject;
+}
+
+/** What a batch's transaction found once it held the lock. */
+interface Snapshot {
+  /** The cluster's last resourceVersion. */
+  rv: number;
+  /** The batch's keys by keyId. */
+  keys: Map<string, ObjectKey>;
+  /** The stored object of every key that has one. */
+  state: Map<string, KubeObject | null>;
+}
+
 interface Planned {
   key: ObjectKey;
   change: Change;
@@ -143,16 +107,11 @@ interface Lane {
 }
 
 // Writes are planned inside the transaction, after the lock, so the next
-// batch can be taken while the previous one commits: the next transaction
-// waits on the counter lock during the previous COMMIT's WAL flush and takes
-// every write queued by then. Two batches per cluster at most: one planning
-// and writing, one committing.
+// batch can start while the previous one commits: it takes every write queued
+// by the previous batch's handover and waits on the counter lock during that
+// COMMIT's WAL flush. Two batches per cluster at most: one planning and
+// writing, one committing.
 const MAX_IN_FLIGHT = 2;
-
-// An escape-string literal: correct whatever standard_conforming_strings says.
-// JSON.stringify leaves no raw control characters, so quotes and backslashes
-// are all there is to escape.
-const literal = (text: string): string => `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 /**
  * An error PostgreSQL raised for a statement (a value it refuses, a
@@ -162,19 +121,6 @@ const literal = (text: string): string => `E'${text.replace(/\\/g, '\\\\').repla
 function isStatementError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
-}
-
-/**
- * A parameterised statement with its parameters written in as literals, so it
- * can share one simple-protocol round trip with other statements.
- */
-function inline(sql: string, values: (string | number)[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = values[Number(n) - 1];
-    if (typeof value === 'number') return String(value);
-    if (typeof value === 'string') return literal(value);
-    throw new Error(`no value for $${n}`);
-  });
 }
 
 export class Committer {
@@ -238,16 +184,16 @@ export class Committer {
     };
     try {
       client = await this.options.pool.connect();
-      const startRv = await this.begin(client, cluster);
-      // Taken once the lock is held: every write queued until now joins.
+      // Taken before the lock so the lock, and the read of the batch's rows
+      // under it, go in the same round trip as BEGIN: while the lock is held
+      // the only wait on this process is the write's round trip. Writes
+      // queued meanwhile form the next batch, which starts at the handover.
       batch = this.takeBatch(lane);
-      if (batch.length === 0) {
-        await client.query('ROLLBACK');
-        return;
-      }
+      if (batch.length === 0) return;
+      const ops = batch.map((p) => p.op);
       let outcomes: Outcome[];
       try {
-        outcomes = await this.commit(client, cluster, startRv, batch.map((p) => p.op), handOver);
+        outcomes = await this.commit(client, cluster, await this.begin(client, cluster, ops), ops, handOver);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         if (batch.length === 1 || !isStatementError(err)) throw err;
@@ -256,8 +202,7 @@ export class Committer {
         this.options.log.warn({ err, cluster, writes: batch.length }, 'batch failed; retrying its writes one by one');
         for (const p of batch) {
           try {
-            const rv = await this.begin(client, cluster);
-            const [outcome] = await this.commit(client, cluster, rv, [p.op], () => undefined);
+            const [outcome] = await this.commit(client, cluster, await this.begin(client, cluster, [p.op]), [p.op], () => undefined);
             p.resolve(outcome as Outcome);
           } catch (single) {
             await client.query('ROLLBACK').catch(() => undefined);
@@ -277,26 +222,25 @@ export class Committer {
     }
   }
 
-  // BEGIN and the counter lock in one round trip (simple protocol runs both).
-  // Locks the counter row, creating it on the cluster's first write, and
-  // returns the last resourceVersion. Waiting here orders commits per cluster.
-  private async begin(client: pg.PoolClient, cluster: string): Promise<number> {
-    const results = (await client.query(`BEGIN; ${inline(LOCK_COUNTER, [cluster])}`)) as unknown as pg.QueryResult<{ rv: string }>[];
-    return Number(results[1]?.rows[0]?.rv ?? 0);
-  }
-
-  private async commit(client: pg.PoolClient, cluster: string, startRv: number, ops: WriteOp[], beforeCommit: () => void): Promise<Outcome[]> {
-    let rv = startRv;
+  // BEGIN, the counter lock and the read of the rows the writes touch, in one
+  // round trip (simple protocol runs all three; READ COMMITTED gives the read
+  // a snapshot taken after the lock, so it sees every earlier commit).
+  // Waiting on the lock is what orders commits per cluster.
+  private async begin(client: pg.PoolClient, cluster: string, ops: readonly WriteOp[]): Promise<Snapshot> {
     const keys = new Map<string, ObjectKey>();
     for (const op of ops) keys.set(keyId(op.key), op.key);
     const wanted = [...keys.values()].map((k) => ({ g: k.group, r: k.resource, ns: k.namespace, n: k.name }));
-    const rows = await client.query<{ api_group: string; resource: string; namespace: string; name: string; object: KubeObject }>(READ_CURRENT, [
-      cluster,
-      JSON.stringify(wanted),
-    ]);
+    const results = (await client.query(
+      `BEGIN; ${inline(LOCK_COUNTER, [cluster])}; ${inline(READ_CURRENT, [cluster, JSON.stringify(wanted)])}`,
+    )) as unknown as [pg.QueryResult, pg.QueryResult<{ rv: string }>, pg.QueryResult<CurrentRow>];
     const state = new Map<string, KubeObject | null>();
-    for (const row of rows.rows) state.set(keyId({ group: row.api_group, resource: row.resource, namespace: row.namespace, name: row.name }), row.object);
+    for (const row of results[2].rows) state.set(keyId({ group: row.api_group, resource: row.resource, namespace: row.namespace, name: row.name }), row.object);
+    return { rv: Number(results[1].rows[0]?.rv ?? 0), keys, state };
+  }
 
+  private async commit(client: pg.PoolClient, cluster: string, snapshot: Snapshot, ops: WriteOp[], beforeCommit: () => void): Promise<Outcome[]> {
+    const { keys, state } = snapshot;
+    let rv = snapshot.rv;
     const now = new Date();
     const outcomes: Outcome[] = [];
     const planned: Planned[] = [];

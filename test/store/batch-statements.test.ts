@@ -1,0 +1,104 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { inline, READ_CURRENT, WRITE_BATCH } from '../../src/store/batch-statements.js';
+import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
+
+// A write batch looks up only its own keys. The cluster's objects are written
+// directly and its statistics are left as they are (stale or absent), as for a
+// cluster whose objects arrive faster than autovacuum analyses them: a plan
+// that joined the keys against the whole cluster would read every row of it.
+const client = new pg.Client({ connectionString: testDatabaseUrl() });
+const cluster = uniqueClusterName('batch-plan');
+const OBJECTS = 3000;
+const ready = (async () => {
+  await client.connect();
+  await client.query(
+    `INSERT INTO objects (cluster, api_group, resource, namespace, name, uid, resource_version, generation, labels, object, creation_timestamp)
+     SELECT $1, '', 'pods', 'default', 'p-' || i, gen_random_uuid(), i, 1, '{"app":"a"}',
+            jsonb_build_object('metadata', jsonb_build_object('name', 'p-' || i, 'resourceVersion', i::text), 'spec', jsonb_build_object('padding', repeat('x', 2000))),
+            now()
+     FROM generate_series(1, ${OBJECTS}) AS i`,
+    [cluster],
+  );
+  await client.query(`INSERT INTO cluster_revisions (cluster, rv) VALUES ($1, ${OBJECTS})`, [cluster]);
+})();
+after(async () => {
+  await client.query('DELETE FROM objects WHERE cluster = $1', [cluster]);
+  await client.query('DELETE FROM change_log WHERE cluster = $1', [cluster]);
+  await client.query('DELETE FROM cluster_revisions WHERE cluster = $1', [cluster]);
+  await client.end();
+});
+
+interface PlanNode {
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  'Node Type': string;
+  Plans?: PlanNode[];
+}
+
+/** Buffers a statement touched when run, with the plan's node types (for the failure message). */
+async function buffersOf(sql: string): Promise<{ blocks: number; nodes: string[] }> {
+  const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
+  const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
+  assert.ok(plan, 'EXPLAIN returned a plan');
+  const nodes: string[] = [];
+  const walk = (node: PlanNode): void => {
+    nodes.push(node['Node Type']);
+    node.Plans?.forEach(walk);
+  };
+  walk(plan);
+  return { blocks: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0), nodes };
+}
+
+const key = (name: string): { g: string; r: string; ns: string; n: string } => ({ g: '', r: 'pods', ns: 'default', n: name });
+// Four stored objects and four new names, as a mixed batch has.
+const names = ['p-7', 'p-1500', 'p-2999', 'p-42', 'new-1', 'new-2', 'new-3', 'new-4'];
+// Each key is a probe of the primary key (a few index pages and its heap
+// page); reading the cluster would touch well over a thousand pages.
+const PER_KEY_BLOCKS = 12;
+
+describe('write batch statements on a large cluster', () => {
+  it('read only the rows of the keys in the batch', async () => {
+    await ready;
+    const { blocks, nodes } = await buffersOf(inline(READ_CURRENT, [cluster, JSON.stringify(names.map(key))]));
+    assert.ok(blocks <= names.length * PER_KEY_BLOCKS, `read of ${names.length} keys touched ${blocks} pages (plan: ${nodes.join(', ')})`);
+    const { rows } = await client.query<{ name: string }>(inline(READ_CURRENT, [cluster, JSON.stringify(names.map(key))]));
+    assert.deepEqual(rows.map((r) => r.name).sort(), ['p-1500', 'p-2999', 'p-42', 'p-7']);
+  });
+
+  it('write, take previous objects and delete without reading the rest of the cluster', async () => {
+    await ready;
+    const object = (name: string, rv: number): Record<string, unknown> => ({ metadata: { name, resourceVersion: String(rv) } });
+    const uid = '00000000-0000-4000-8000-000000000001';
+    const upserts = [
+      { ...key('p-7'), uid, rv: OBJECTS + 1, gen: 1, owners: [], finalizers: [], dts: null, cts: new Date().toISOString() },
+      { ...key('new-1'), uid, rv: OBJECTS + 2, gen: 1, owners: [], finalizers: [], dts: null, cts: new Date().toISOString() },
+    ];
+    const deletes = [key('p-1500'), key('p-2999')];
+    const log = [
+      { rv: OBJECTS + 1, ...key('p-7'), t: 'MODIFIED', object: object('p-7', OBJECTS + 1), prev: null, stored: true },
+      { rv: OBJECTS + 2, ...key('new-1'), t: 'ADDED', object: object('new-1', OBJECTS + 2), prev: null, stored: false },
+      { rv: OBJECTS + 3, ...key('p-1500'), t: 'DELETED', object: object('p-1500', OBJECTS + 3), prev: null, stored: true },
+      { rv: OBJECTS + 4, ...key('p-2999'), t: 'DELETED', object: object('p-2999', OBJECTS + 4), prev: null, stored: true },
+    ];
+    await client.query('BEGIN');
+    try {
+      const sql = inline(WRITE_BATCH, [cluster, JSON.stringify(upserts), JSON.stringify(deletes), JSON.stringify(log), OBJECTS + 4]);
+      const { blocks, nodes } = await buffersOf(sql);
+      // Inserts and index entries add pages of their own; a scan of the cluster adds thousands.
+      assert.ok(blocks <= 200, `batch of 4 writes touched ${blocks} pages (plan: ${nodes.join(', ')})`);
+      const left = await client.query<{ name: string }>(`SELECT name FROM objects WHERE cluster = $1 AND name = ANY($2)`, [cluster, ['p-7', 'new-1', 'p-1500', 'p-2999']]);
+      assert.deepEqual(left.rows.map((r) => r.name).sort(), ['new-1', 'p-7']);
+      const prev = await client.query<{ name: string; had: boolean }>(`SELECT name, prev_object IS NOT NULL AS had FROM change_log WHERE cluster = $1 ORDER BY rv`, [cluster]);
+      assert.deepEqual(prev.rows, [
+        { name: 'p-7', had: true },
+        { name: 'new-1', had: false },
+        { name: 'p-1500', had: true },
+        { name: 'p-2999', had: true },
+      ]);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+});
