@@ -14,7 +14,9 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { postmasterPid, processTreeCpuMs } from './lib/process-cpu.js';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5000);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,16,64').split(',').map(Number);
@@ -153,29 +155,48 @@ async function main(): Promise<void> {
         await Promise.all(Array.from({ length: 50 }, (_, j) => pods.create(podsRef, 'list1000', JSON.parse(podBody(`p-${i + j}`)) as never, admin)));
       }
 
+      // CPU per operation: the API's event loop (this thread; the clients run
+      // in their own) and PostgreSQL's processes. Unlike latency, these barely
+      // move when something else shares the machine.
+      const pgPid = await postmasterPid(path.join(scratch, 'postgres'));
+      let mark = { elu: performance.eventLoopUtilization(), pg: await processTreeCpuMs(pgPid) };
+      const startPhase = async (): Promise<void> => {
+        mark = { elu: performance.eventLoopUtilization(), pg: await processTreeCpuMs(pgPid) };
+      };
       const rows: string[] = [];
-      const row = (op: string, concurrency: number, r: Result): void => {
+      const row = async (op: string, concurrency: number, r: Result): Promise<void> => {
         const sorted = [...r.latencies].sort((a, b) => a - b);
-        const line = `| ${op} | ${concurrency} | ${(r.ops / r.seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${r.errors} |`;
+        const apiMs = performance.eventLoopUtilization(mark.elu).active / r.ops;
+        const pgNow = await processTreeCpuMs(pgPid);
+        const pgMs = pgNow === null || mark.pg === null ? Number.NaN : (pgNow - mark.pg) / r.ops;
+        const line = `| ${op} | ${concurrency} | ${(r.ops / r.seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${r.errors} | ${apiMs.toFixed(3)} | ${pgMs.toFixed(3)} |`;
         rows.push(line);
         say(line);
       };
-      say('| operation | clients | ops/s | p50 ms | p99 ms | errors |');
-      say('|---|---|---|---|---|---|');
+      say('| operation | clients | ops/s | p50 ms | p99 ms | errors | API loop ms/op | PostgreSQL CPU ms/op |');
+      say('|---|---|---|---|---|---|---|---|');
       const created: string[] = [];
       for (const concurrency of OPS.has('create') ? LEVELS : []) {
         const prefix = `c${concurrency}`;
+        await startPhase();
         const result = await inWorker({ url, token, op: 'create', concurrency, phaseMs: PHASE_MS, names: [], prefix });
-        row('create pod', concurrency, result);
+        await row('create pod', concurrency, result);
         for (let i = 0; i < Math.min(result.ops, 2000); i++) created.push(`${prefix}-${i}`);
       }
-      for (const concurrency of OPS.has('get') ? LEVELS : []) row('get pod', concurrency, await inWorker({ url, token, op: 'get', concurrency, phaseMs: PHASE_MS, names: created, prefix: '' }));
-      for (const concurrency of OPS.has('list') ? LEVELS : []) row(`list ${LIST_SIZE} pods`, concurrency, await inWorker({ url, token, op: 'list', concurrency, phaseMs: PHASE_MS, names: [], prefix: '' }));
+      for (const concurrency of OPS.has('get') ? LEVELS : []) {
+        await startPhase();
+        await row('get pod', concurrency, await inWorker({ url, token, op: 'get', concurrency, phaseMs: PHASE_MS, names: created, prefix: '' }));
+      }
+      for (const concurrency of OPS.has('list') ? LEVELS : []) {
+        await startPhase();
+        await row(`list ${LIST_SIZE} pods`, concurrency, await inWorker({ url, token, op: 'list', concurrency, phaseMs: PHASE_MS, names: [], prefix: '' }));
+      }
 
       // The store alone, same database, same pod: what HTTP and the object service cost on top.
       const collection = { cluster, group: '', resource: 'pods', namespace: 'default' };
       for (const concurrency of OPS.has('store') ? LEVELS : []) {
         const latencies: number[] = [];
+        await startPhase();
         const deadline = Date.now() + PHASE_MS;
         const started = process.hrtime.bigint();
         let counter = 0;
@@ -188,7 +209,7 @@ async function main(): Promise<void> {
             }
           }),
         );
-        row('store.create (no HTTP)', concurrency, { ops: latencies.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, errors: 0, latencies });
+        await row('store.create (no HTTP)', concurrency, { ops: latencies.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, errors: 0, latencies });
       }
     } finally {
       await api.stop();
