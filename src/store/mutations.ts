@@ -85,7 +85,8 @@ export function missingNameError(key: ObjectKey, object: KubeObject): InvalidErr
 
 export function planCreate(key: ObjectKey, input: KubeObject, current: KubeObject | null, ctx: MutationContext, generatedName: boolean): Outcome {
   if (current !== null) return fail(new AlreadyExistsError(key.group, key.resource, key.name, generatedName));
-  const object = jsonClone(input);
+  // The store's own copy (Store.create made it): filled in place.
+  const object = input;
   const meta: ObjectMeta = isPlainObject(object.metadata) ? object.metadata : {};
   object.metadata = meta;
   placeInKey(meta, key);

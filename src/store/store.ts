@@ -9,6 +9,7 @@ import { silentLogger } from '../log.js';
 import { Committer, type CommittedChange } from './committer.js';
 import { compactChangeLog, Compactor, type CompactionResult } from './compaction.js';
 import { AlreadyExistsError, valueAllocatedError } from './errors.js';
+import { jsonClone } from './json.js';
 import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
 import { listObjects, listObjectsJson } from './list.js';
 import { missingNameError, type Outcome, type WriteOp } from './mutations.js';
@@ -111,11 +112,14 @@ export class Store {
     const meta = object.metadata ?? {};
     const name = typeof meta.name === 'string' ? meta.name : '';
     const base = typeof meta.generateName === 'string' ? meta.generateName : '';
-    if (name !== '') return unwrap(await this.write({ kind: 'create', key: objectKey(collection, name), object, generatedName: false }, options.signal));
-    if (base === '') throw missingNameError(objectKey(collection, ''), object);
+    if (name === '' && base === '') throw missingNameError(objectKey(collection, ''), object);
+    // The store's own copy, which the write fills in (uid, resourceVersion, ...).
+    // Made here, not in the batch, so it costs nothing while the cluster's lock is held.
+    const own = options.handOver === true ? object : jsonClone(object);
+    if (name !== '') return unwrap(await this.write({ kind: 'create', key: objectKey(collection, name), object: own, generatedName: false }, options.signal));
     for (let attempt = 1; ; attempt++) {
       const key = objectKey(collection, generateName(base));
-      const outcome = await this.write({ kind: 'create', key, object, generatedName: true }, options.signal);
+      const outcome = await this.write({ kind: 'create', key, object: own, generatedName: true }, options.signal);
       const retry = !outcome.ok && outcome.error instanceof AlreadyExistsError && attempt < GENERATE_NAME_ATTEMPTS;
       if (!retry) return unwrap(outcome);
     }

@@ -74,6 +74,11 @@ export interface Preconditions {
 export interface CreateOptions {
   /** Aborts waiting for the write; a write already committed stays committed. */
   signal?: AbortSignal;
+  /**
+   * The caller gives `object` to the store and will not read or change it
+   * again, so the store keeps it as it is instead of copying it first.
+   */
+  handOver?: boolean;
 }
 
 export interface UpdateOptions {
