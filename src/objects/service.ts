@@ -229,7 +229,7 @@ export class ObjectService {
     await runAdmission(this.admission, this.attributes('CREATE', ref, '', namespace, name, object, undefined, options));
     const tracked = (body as Applied)[APPLIED] ? object : this.withManagedFields(ref, '', undefined, object, options);
     if (options.dryRun) return this.dryRunResult(ref, tracked);
-    const created = await this.store.create(this.collection(ref, namespace), tracked, options.signal ? { signal: options.signal } : {});
+    const created = await this.store.create(this.collection(ref, namespace), tracked, { handOver: true, ...(options.signal ? { signal: options.signal } : {}) });
     return this.served(ref, created);
   }
 
