@@ -7,6 +7,7 @@
 // under v2 is served as v1).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { jsonListBody } from '../../../src/api/rest/json-list.js';
 import { renderList } from '../../../src/api/rest/render.js';
 import type { ListOptions } from '../../../src/store/types.js';
 import { startTestApi, type TestApi } from '../../helpers/api.js';
@@ -165,6 +166,21 @@ describe('JSON lists from stored text', () => {
       v2.items.map((o) => o.apiVersion),
       ['autoscaling/v2'],
     );
+  });
+
+  it('the body is encoded to its exact byte length: empty lists, multi-byte characters, continue tokens', () => {
+    const { resource } = t.api.objects.resource(t.cluster, '', 'v1', 'pods');
+    const empty = jsonListBody(resource, { items: [], resourceVersion: '7' });
+    assert.deepEqual(JSON.parse(empty.toString()), { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items: [] });
+    const texts = ['{"a": "é"}', '{"b": "🚀 日本語"}', '{"c": "\\u0001 \\"q\\""}'];
+    const body = jsonListBody(resource, { items: texts, resourceVersion: '8', continue: 'tok"en' });
+    assert.deepEqual(JSON.parse(body.toString('utf8')), {
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '8', continue: 'tok"en' },
+      items: texts.map((text) => JSON.parse(text) as unknown),
+    });
+    assert.equal(body.length, Buffer.byteLength(body.toString('utf8')));
   });
 
   it('Table and metadata-only lists still come from the parsed objects', async () => {
