@@ -35,6 +35,8 @@ export interface CommittedChange {
   key: ObjectKey;
   type: Change['type'];
   object: KubeObject;
+  /** The object before the change (null for ADDED), as the change log records it. */
+  prev: KubeObject | null;
 }
 
 interface Pending {
@@ -291,7 +293,7 @@ export class Committer {
       beforeCommit();
       await client.query(`${write}; COMMIT`);
     }
-    this.options.onCommit?.(cluster, String(rv), planned.map(({ key, change }) => ({ key, type: change.type, object: change.object })));
+    this.options.onCommit?.(cluster, String(rv), planned.map(({ key, change }) => ({ key, type: change.type, object: change.object, prev: change.prev })));
     return outcomes;
   }
 }

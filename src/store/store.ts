@@ -74,9 +74,9 @@ export class Store {
       log: log.child({ component: 'committer' }),
       maxBatch: options.maxBatch,
       beforeCommit: options.beforeCommit,
-      onCommit: (cluster, _rv, changes) => {
-        // Local watchers are woken at once; other processes by a coalesced NOTIFY.
-        this.hub.wake(cluster);
+      onCommit: (cluster, rv, changes) => {
+        // Local watchers get the changes at once; other processes are woken by a coalesced NOTIFY.
+        this.hub.committed(cluster, Number(rv), changes);
         this.notifier.notify(cluster);
         for (const listener of this.commitListeners) {
           try {

@@ -9,7 +9,8 @@
 
 import type pg from 'pg';
 import type { Logger } from '../log.js';
-import { readChanges, readHead, type LogHead } from './changelog.js';
+import { readChanges, readHead, type LoggedChange, type LogHead } from './changelog.js';
+import type { CommittedChange } from './committer.js';
 import { ExpiredError, StoreError, TooLargeResourceVersionError } from './errors.js';
 import { parseSelectors } from './list.js';
 import { ChangeListener } from './listener.js';
@@ -68,6 +69,28 @@ export class WatchHub {
     if (!this.feeds.has(cluster)) return;
     this.dirty.add(cluster);
     this.schedulePump();
+  }
+
+  /**
+   * This process committed `changes`, the cluster's versions up to `lastRv`
+   * (a batch's versions are consecutive). When they follow the feed's cursor
+   * they are offered from memory, as the log read would offer them; when
+   * another process's changes may come first, the log is read instead.
+   */
+  committed(cluster: string, lastRv: number, changes: readonly CommittedChange[]): void {
+    const feed = this.feeds.get(cluster);
+    if (feed === undefined) return;
+    if (feed.cursor !== lastRv - changes.length) {
+      this.wake(cluster);
+      return;
+    }
+    let rv = feed.cursor;
+    for (const { key, type, object, prev } of changes) {
+      rv += 1;
+      const change: LoggedChange = { cluster, rv, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name, type, object, prev };
+      feed.cursor = rv;
+      for (const watcher of feed.watchers) watcher.offer(change);
+    }
   }
 
   /** Watchers currently registered, over all clusters. */
@@ -263,6 +286,8 @@ export class WatchHub {
       return false;
     }
     for (const change of page.changes) {
+      // Already offered from memory (committed()) while this read was under way.
+      if (change.rv <= feed.cursor) continue;
       feed.cursor = change.rv;
       for (const watcher of feed.watchers) watcher.offer(change);
     }

@@ -148,6 +148,40 @@ describe('watch', { timeout: 20000 }, () => {
 });
 
 describe('watch wake-ups across processes', { timeout: 20000 }, () => {
+  it("this process's commits, interleaved with another process's, arrive once each, in order, with selector transitions", async () => {
+    // Own commits are offered from memory when they follow the hub's cursor and
+    // read from the log otherwise; the other store stands for another API replica.
+    const other = openTestStore();
+    try {
+      const pods = podsIn();
+      const all = await store.watch(pods, { resourceVersion: '0' });
+      const web = await store.watch(pods, { resourceVersion: '0', labelSelector: 'tier=web' });
+      const writes: Promise<KubeObject>[] = [];
+      for (let i = 0; i < 40; i++) {
+        const writer = i % 3 === 0 ? other : store;
+        writes.push(writer.create(pods, pod(`p-${i}`, { labels: { tier: i % 2 === 0 ? 'web' : 'db' } })));
+      }
+      const created = await Promise.all(writes);
+      // Own writes that move objects out of and into the selector: the watcher needs the previous object.
+      const moved = await store.update(keyOf(pods, 'p-0'), label(created[0] as KubeObject, { tier: 'db' }));
+      await store.update(keyOf(pods, 'p-1'), label(created[1] as KubeObject, { tier: 'web' }));
+      await other.update(keyOf(pods, 'p-0'), label(moved, { tier: 'web' }));
+      const events = await take(all, 43, 5000);
+      const versions = events.map((e) => Number(e.object.metadata.resourceVersion));
+      assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'in resourceVersion order');
+      assert.equal(new Set(versions).size, 43, 'no change twice');
+      const webEvents = await take(web, 23, 5000);
+      all.close();
+      web.close();
+      assert.deepEqual(
+        webEvents.slice(20).map((e) => `${e.type} ${e.object.metadata.name}`),
+        ['DELETED p-0', 'ADDED p-1', 'ADDED p-0'],
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a watcher in another process is woken by NOTIFY, and after its listener reconnects it re-reads from its cursor', async () => {
     const listenerName = `kubeql-test-listener-${process.pid}-${Date.now()}`;
     // Polling is slowed down so that only NOTIFY (or the reconnect re-read) can deliver.

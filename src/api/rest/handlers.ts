@@ -207,7 +207,11 @@ export function registerRest(router: Router, objects: ObjectService, options: Re
     if (info === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     const ref = objects.resource(ctx.cluster, info.group, info.version, info.resource);
     const controller = new AbortController();
-    ctx.res.on('close', () => controller.abort());
+    // Only a client that went away cancels the work; a finished response also
+    // emits 'close', and an abort builds a DOMException with its stack trace.
+    ctx.res.on('close', () => {
+      if (!ctx.res.writableFinished) controller.abort();
+    });
     const request: RestRequest = { ctx, info, ref, objects, requester: requesterOf(ctx), signal: controller.signal };
     const allowed = info.verb === 'watch' ? 'watch' : info.verb;
     if (info.subresource !== '') {
