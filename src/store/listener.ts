@@ -5,13 +5,13 @@
 
 import pg from 'pg';
 import type { Logger } from '../log.js';
-import { CHANGES_CHANNEL, clustersInPayload } from './notifier.js';
+import { CHANGES_CHANNEL, clustersInPayload, type ClusterWakeup } from './notifier.js';
 
 export interface ChangeListenerOptions {
   databaseUrl: string;
   log: Logger;
-  /** Clusters named by a wake-up. */
-  onClusters: (clusters: string[]) => void;
+  /** The clusters a wake-up names, with the version each had reached. */
+  onClusters: (clusters: ClusterWakeup[]) => void;
   /** The connection was (re)established: anything may have been missed. */
   onConnected: () => void;
   /** First reconnect delay; doubles up to 5 s. @defaultValue 100 */

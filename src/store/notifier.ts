@@ -1,8 +1,9 @@
 // Wake-ups for other processes' watch hubs and dispatchers. NOTIFY is sent
 // outside write transactions (a NOTIFY inside one takes a database-wide lock
 // at commit: ARCHITECTURE.md trap 2), coalesced to at most one statement per
-// interval per process, and carries only cluster names: listeners read the
-// change log from their own cursor.
+// interval per process, and carries only cluster names, each with the newest
+// version committed there: listeners read the change log from their own cursor,
+// and one already past that version (the writer's own process) skips the read.
 
 import type pg from 'pg';
 import type { Logger } from '../log.js';
@@ -13,8 +14,16 @@ export const CHANGES_CHANNEL = 'kubeql_changes';
 // pg_notify payloads are limited to 8000 bytes; cluster names are short.
 const MAX_PAYLOAD = 7000;
 
+/** A wake-up for one cluster: changes up to `rv` were committed there. */
+export interface ClusterWakeup {
+  cluster: string;
+  /** Absent in a payload from a writer that does not send it. */
+  rv?: number;
+}
+
 export class ChangeNotifier {
-  private pending = new Set<string>();
+  /** Cluster -> newest version committed there since the last NOTIFY. */
+  private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private lastSent = 0;
   private inFlight: Promise<void> = Promise.resolve();
@@ -27,10 +36,10 @@ export class ChangeNotifier {
     private readonly intervalMs = 5,
   ) {}
 
-  /** Schedules a wake-up for `cluster`. */
-  notify(cluster: string): void {
+  /** Schedules a wake-up for `cluster`, whose changes up to `rv` are committed. */
+  notify(cluster: string, rv: number): void {
     if (this.closed) return;
-    this.pending.add(cluster);
+    this.pending.set(cluster, Math.max(rv, this.pending.get(cluster) ?? 0));
     if (this.timer !== undefined) return;
     const wait = Math.max(0, this.lastSent + this.intervalMs - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);
@@ -39,8 +48,8 @@ export class ChangeNotifier {
   private flush(): void {
     this.timer = undefined;
     if (this.pending.size === 0) return;
-    const clusters = [...this.pending];
-    this.pending = new Set();
+    const clusters = [...this.pending].map(([cluster, rv]) => `${cluster}\t${rv}`);
+    this.pending = new Map();
     this.lastSent = Date.now();
     const payloads: string[] = [];
     let current = '';
@@ -81,7 +90,12 @@ function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** Splits a NOTIFY payload back into cluster names. */
-export function clustersInPayload(payload: string | undefined): string[] {
-  return payload === undefined || payload === '' ? [] : payload.split('\n');
+/** Splits a NOTIFY payload back into its wake-ups (lines of "cluster<TAB>rv", or a bare cluster name). */
+export function clustersInPayload(payload: string | undefined): ClusterWakeup[] {
+  if (payload === undefined || payload === '') return [];
+  return payload.split('\n').map((line) => {
+    const tab = line.lastIndexOf('\t');
+    const rv = tab < 0 ? Number.NaN : Number(line.slice(tab + 1));
+    return Number.isSafeInteger(rv) ? { cluster: line.slice(0, tab), rv } : { cluster: line };
+  });
 }

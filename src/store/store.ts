@@ -77,7 +77,7 @@ export class Store {
       onCommit: (cluster, rv, changes) => {
         // Local watchers get the changes at once; other processes are woken by a coalesced NOTIFY.
         this.hub.committed(cluster, Number(rv), changes);
-        this.notifier.notify(cluster);
+        this.notifier.notify(cluster, Number(rv));
         for (const listener of this.commitListeners) {
           try {
             listener(cluster, changes);

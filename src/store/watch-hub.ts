@@ -217,7 +217,11 @@ export class WatchHub {
       log: this.options.log,
       applicationName: this.options.listenerName ?? 'kubeql-watch-hub',
       onClusters: (clusters) => {
-        for (const cluster of clusters) this.wake(cluster);
+        for (const { cluster, rv } of clusters) {
+          // This hub's own commits (offered from memory) come back too: nothing to read.
+          if (rv !== undefined && (this.feeds.get(cluster)?.cursor ?? -1) >= rv) continue;
+          this.wake(cluster);
+        }
       },
       // Wake-ups sent while disconnected are lost: re-read every feed.
       onConnected: () => this.wakeAll(),
