@@ -211,6 +211,28 @@ function traceLists(objects: ObjectService, spans: Span[]): void {
       spans.push({ start, duration: performance.now() - start, what: `${ref.resource.resource}/${namespace}` });
     }
   };
+  const listJson = objects.listJson.bind(objects);
+  objects.listJson = async (ref, namespace, options) => {
+    const start = performance.now();
+    try {
+      return await listJson(ref, namespace, options);
+    } finally {
+      spans.push({ start, duration: performance.now() - start, what: `${ref.resource.resource}/${namespace} (text)` });
+    }
+  };
+}
+
+function gcSummary(gcs: readonly PerformanceEntry[]): string {
+  const byKind = new Map<string, { n: number; total: number; max: number }>();
+  for (const g of gcs) {
+    const k = GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? '?';
+    const acc = byKind.get(k) ?? { n: 0, total: 0, max: 0 };
+    acc.n++;
+    acc.total += g.duration;
+    acc.max = Math.max(acc.max, g.duration);
+    byKind.set(k, acc);
+  }
+  return `${[...byKind].map(([k, a]) => `${k} ${a.n}x total ${a.total.toFixed(0)} ms max ${a.max.toFixed(1)} ms`).join('; ')}`;
 }
 
 function diagnose(samples: readonly Sample[], gcs: readonly PerformanceEntry[], spans: readonly Span[]): void {
@@ -223,21 +245,14 @@ function diagnose(samples: readonly Sample[], gcs: readonly PerformanceEntry[], 
     const lists = spans.filter((l) => l.start + l.duration >= start && l.start < start + s.elapsed);
     say(`    store lists and stalls: ${lists.map((l) => `${l.what} at +${(l.start - start).toFixed(1)} took ${l.duration.toFixed(1)}`).join('; ')}`);
   }
-  const byKind = new Map<string, { n: number; total: number; max: number }>();
-  for (const g of gcs) {
-    const k = GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? '?';
-    const acc = byKind.get(k) ?? { n: 0, total: 0, max: 0 };
-    acc.n++;
-    acc.total += g.duration;
-    acc.max = Math.max(acc.max, g.duration);
-    byKind.set(k, acc);
-  }
-  say(`  GC over the runs: ${[...byKind].map(([k, a]) => `${k} ${a.n}x total ${a.total.toFixed(0)} ms max ${a.max.toFixed(1)} ms`).join('; ')}`);
+  say(`  GC over the runs: ${gcSummary(gcs)}`);
 }
 
 interface FanoutResult {
   delivered: number;
   latencies: number[];
+  /** Per write: the first and the last subscriber's latency (ms). */
+  bursts: [number, number][];
   /** CPU time (user + system, µs) the subscriber process spent while events arrived. */
   cpuMicros: number;
 }
@@ -250,6 +265,7 @@ interface FanoutResult {
 async function runSubscribers(url: string, token: string, count: number, resourceVersion: string, expected: number): Promise<void> {
   const clients: Client[] = [];
   const latencies: number[] = [];
+  const bursts = new Map<number, [number, number]>();
   let connected = 0;
   for (let i = 0; i < count; i++) {
     const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => void (++connected === count && process.send?.('ready')) } });
@@ -259,7 +275,12 @@ async function runSubscribers(url: string, token: string, count: number, resourc
       {
         next: (value) => {
           const sent = Number(value.data?.pods.object.metadata.annotations['bench/sent']);
-          if (Number.isFinite(sent)) latencies.push(wallClock() - sent);
+          if (!Number.isFinite(sent)) return;
+          const latency = wallClock() - sent;
+          latencies.push(latency);
+          const burst = bursts.get(sent);
+          if (burst === undefined) bursts.set(sent, [latency, latency]);
+          else burst[1] = latency;
         },
         error: (err) => log.warn({ err }, 'subscriber failed'),
         complete: () => undefined,
@@ -271,7 +292,7 @@ async function runSubscribers(url: string, token: string, count: number, resourc
   while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const cpu = process.cpuUsage(cpuBefore);
   await Promise.all(clients.map((c) => c.dispose()));
-  const result: FanoutResult = { delivered: latencies.length, latencies, cpuMicros: cpu.user + cpu.system };
+  const result: FanoutResult = { delivered: latencies.length, latencies, bursts: [...bursts.values()], cpuMicros: cpu.user + cpu.system };
   await new Promise<void>((resolve) => process.send?.(result, () => resolve()));
 }
 
@@ -296,15 +317,54 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
   // CPU time per delivered event depends far less on the machine's load than latency does.
   child.send('start');
   const cpuBefore = process.cpuUsage();
+  const commits: number[] = [];
+  const sendsAnchors: number[] = [];
+  // BENCH_DIAG: when the API wrote each frame (ws is one module instance for the API and this script).
+  const sends: number[] = [];
+  const send = WebSocket.prototype.send;
+  if (DIAG) {
+    WebSocket.prototype.send = function (this: InstanceType<typeof WebSocket>, ...args: Parameters<typeof send>) {
+      sends.push(wallClock());
+      return send.apply(this, args);
+    } as typeof send;
+  }
   const started = performance.now();
   for (let i = 0; i < writes; i++) {
     const due = started + (i * 1000) / FANOUT_WRITES_PER_S;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await objects.patch(podRef, 'fan', 'target', 'merge', { metadata: { annotations: { 'bench/sent': String(wallClock()) } } }, admin);
+    const sent = wallClock();
+    sendsAnchors.push(sent);
+    await objects.patch(podRef, 'fan', 'target', 'merge', { metadata: { annotations: { 'bench/sent': String(sent) } } }, admin);
+    commits.push(wallClock() - sent);
   }
   child.send(Date.now() + 30_000);
   const result = (await next()) as FanoutResult;
+  WebSocket.prototype.send = send;
+  if (DIAG) {
+    const mean = (xs: number[]): string => ms(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    const firsts = result.bursts.map((b) => b[0]);
+    const lasts = result.bursts.map((b) => b[1]).sort((a, b) => a - b);
+    say(`  write (patch) until committed: mean ${mean(commits)}, p99 ${ms(percentile([...commits].sort((a, b) => a - b), 99))}`);
+    say(`  per write, the subscribers' receipt: first mean ${mean(firsts)}; last mean ${mean(lasts)}, p50 ${ms(percentile(lasts, 50))}, p99 ${ms(percentile(lasts, 99))}`);
+    // Frames sent per write: group the send times by the write they follow.
+    const writeTimes = [...sendsAnchors].sort((a, b) => a - b);
+    const firstSend: number[] = [];
+    const lastSend: number[] = [];
+    let j = 0;
+    for (let w = 0; w < writeTimes.length; w++) {
+      const from = writeTimes[w] as number;
+      const to = writeTimes[w + 1] ?? Infinity;
+      while (j < sends.length && (sends[j] as number) < from) j++;
+      const k0 = j;
+      while (j < sends.length && (sends[j] as number) < to) j++;
+      if (j > k0) {
+        firstSend.push((sends[k0] as number) - from);
+        lastSend.push((sends[j - 1] as number) - from);
+      }
+    }
+    say(`  per write, the API's frame writes: first at mean ${mean(firstSend)}, last at mean ${mean(lastSend)} (p99 ${ms(percentile(lastSend.sort((a, b) => a - b), 99))}) after the write began`);
+  }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
@@ -374,7 +434,12 @@ async function main(): Promise<void> {
       }
       if (PHASES.has('fanout')) {
         say(`${load()}; fan-out: ${SUBSCRIBERS} subscribers, ${FANOUT_WRITES_PER_S} writes/s for ${FANOUT_SECONDS} s ...`);
+        const gcs: PerformanceEntry[] = [];
+        const gcObserver = new PerformanceObserver((list) => void gcs.push(...list.getEntries()));
+        if (DIAG) gcObserver.observe({ entryTypes: ['gc'] });
         const f = await profiled('fanout', () => fanout(url, token, api.objects));
+        gcObserver.disconnect();
+        if (DIAG) say(`  GC in the API process during the fan-out: ${gcSummary(gcs)}`);
         say(`fan-out: ${f.delivered}/${f.expected} events delivered in ${f.seconds.toFixed(1)} s (${(f.delivered / f.seconds).toFixed(0)} events/s); latency p50 ${ms(percentile(f.latencies, 50))}, p99 ${ms(percentile(f.latencies, 99))}, max ${ms(f.latencies.at(-1) ?? Number.NaN)}; ${load()}`);
         say(`fan-out CPU per delivered event: API process ${(f.serverCpuMicros / f.delivered).toFixed(1)} µs (writes and PostgreSQL client included), subscriber process ${(f.clientCpuMicros / f.delivered).toFixed(1)} µs`);
       }

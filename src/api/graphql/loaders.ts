@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import { serviceUnavailable } from '../errors.js';
 import type { ObjectService, ResourceRef } from '../../objects/service.js';
 import { NotFoundError } from '../../store/errors.js';
-import type { KubeObject, ObjectList } from '../../store/types.js';
+import type { KubeObject, ListOptions, ObjectList } from '../../store/types.js';
 import type { GraphqlContext } from './context.js';
+import { parsedObjects } from './object-cache.js';
 
 /** What one list read asks for; namespace '' means every namespace (or a cluster-scoped resource). */
 export interface ListQuery {
@@ -84,10 +85,10 @@ export class Loaders {
         const unique = [...new Set(namespaces)];
         if (unique.length === 1) {
           const namespace = unique[0] ?? '';
-          results.set(`${prefix}${SEP}${namespace}`, await this.objects.list(ref, namespace, options));
+          results.set(`${prefix}${SEP}${namespace}`, await this.readList(ref, namespace, options));
           return;
         }
-        const all = await this.objects.list(ref, '', options);
+        const all = await this.readList(ref, '', options);
         for (const namespace of unique) {
           const items = namespace === '' ? all.items : all.items.filter((o) => o.metadata.namespace === namespace);
           results.set(`${prefix}${SEP}${namespace}`, { items, resourceVersion: all.resourceVersion });
@@ -95,6 +96,17 @@ export class Loaders {
       }),
     );
     return keys.map((key) => results.get(key) ?? { items: [], resourceVersion: '' });
+  }
+
+  /**
+   * One store list. Items come from the process's parsed-object cache
+   * (object-cache.ts): shared and frozen, never to be modified. Secrets are
+   * parsed per request so their values do not outlive it in memory.
+   */
+  private async readList(ref: ResourceRef, namespace: string, options: ListOptions): Promise<ObjectList> {
+    if (ref.resource.group === '' && ref.resource.kind === 'Secret') return this.objects.list(ref, namespace, options);
+    const list = await this.objects.listJson(ref, namespace, options);
+    return { ...list, items: list.items.map((text) => parsedObjects.parse(text)) };
   }
 
   private async batchGets(keys: readonly string[]): Promise<(KubeObject | null)[]> {
