@@ -75,6 +75,39 @@ WITH l AS MATERIALIZED (
 )
 UPDATE cluster_revisions SET rv = $5 WHERE cluster = $1`;
 
+// A batch of creates only, as one statement: take the counter lock and the
+// batch's versions ($3 of them, after the current one), then write the log
+// rows and the objects with those versions set. Nothing is read first and no
+// round trip to this process happens while the lock is held. A name that
+// exists already makes the plain INSERT fail (unique violation), and the
+// committer then runs the batch the general way, which reports AlreadyExists
+// for that write alone. Returns the version before the batch.
+export const CREATE_BATCH = `
+WITH c AS (
+  INSERT INTO cluster_revisions AS c (cluster, rv) VALUES ($1, $3)
+  ON CONFLICT (cluster) DO UPDATE SET rv = c.rv + $3
+  RETURNING rv - $3 AS base
+), l AS MATERIALIZED (
+  SELECT x.*, c.base + x.i AS rv,
+         jsonb_set(x.object, '{metadata,resourceVersion}', to_jsonb((c.base + x.i)::text)) AS stored
+  FROM c, jsonb_to_recordset($2::jsonb) AS x(i bigint, g text, r text, ns text, n text, uid uuid, gen bigint,
+                                             owners uuid[], finalizers text[], cts timestamptz, object jsonb)
+), logged AS (
+  INSERT INTO change_log (cluster, rv, api_group, resource, namespace, name, event_type, object, prev_object)
+  SELECT $1, l.rv, l.g, l.r, l.ns, l.n, 'ADDED', l.stored, NULL FROM l
+  RETURNING 1
+), inserted AS (
+  INSERT INTO objects (cluster, api_group, resource, namespace, name, uid, resource_version, generation,
+                       labels, annotations, owner_uids, finalizers, deletion_timestamp, creation_timestamp, object)
+  SELECT $1, l.g, l.r, l.ns, l.n, l.uid, l.rv, l.gen,
+         CASE WHEN jsonb_typeof(l.stored->'metadata'->'labels') = 'object' THEN l.stored->'metadata'->'labels' ELSE '{}'::jsonb END,
+         CASE WHEN jsonb_typeof(l.stored->'metadata'->'annotations') = 'object' THEN l.stored->'metadata'->'annotations' ELSE '{}'::jsonb END,
+         l.owners, l.finalizers, NULL, l.cts, l.stored
+  FROM l
+  RETURNING 1
+)
+SELECT (SELECT base FROM c) AS base, (SELECT count(*) FROM logged) AS logged, (SELECT count(*) FROM inserted) AS inserted`;
+
 // An escape-string literal: correct whatever standard_conforming_strings says.
 // JSON.stringify leaves no raw control characters, so quotes and backslashes
 // are all there is to escape.

@@ -11,7 +11,7 @@
 
 import type pg from 'pg';
 import type { Logger } from '../log.js';
-import { inline, LOCK_COUNTER, READ_CURRENT, WRITE_BATCH } from './batch-statements.js';
+import { CREATE_BATCH, inline, LOCK_COUNTER, READ_CURRENT, WRITE_BATCH } from './batch-statements.js';
 import { keyId } from './keys.js';
 import { plan, type Change, type Outcome, type WriteOp } from './mutations.js';
 import type { KubeObject, ObjectKey } from './types.js';
@@ -195,7 +195,7 @@ export class Committer {
       const ops = batch.map((p) => p.op);
       let outcomes: Outcome[];
       try {
-        outcomes = await this.commit(client, cluster, await this.begin(client, cluster, ops), ops, handOver);
+        outcomes = (await this.createAll(client, cluster, ops, handOver)) ?? (await this.commit(client, cluster, await this.begin(client, cluster, ops), ops, handOver));
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         if (batch.length === 1 || !isStatementError(err)) throw err;
@@ -222,6 +222,48 @@ export class Committer {
       handOver();
       this.finish(cluster, lane);
     }
+  }
+
+  /**
+   * A batch of creates of distinct new names in one round trip (CREATE_BATCH
+   * with BEGIN and COMMIT). Undefined when the batch is not that, or when the
+   * statement failed (a name taken, a value PostgreSQL refuses): the caller
+   * then runs it the general way, which gives each write its own outcome.
+   */
+  private async createAll(client: pg.PoolClient, cluster: string, ops: WriteOp[], beforeCommit: () => void): Promise<Outcome[] | undefined> {
+    if (this.options.beforeCommit !== undefined) return undefined;
+    const ids = new Set<string>();
+    for (const op of ops) {
+      if (op.kind !== 'create') return undefined;
+      ids.add(keyId(op.key));
+    }
+    if (ids.size !== ops.length) return undefined;
+    const now = new Date();
+    // Planned as creates of absent names; the versions are the statement's.
+    const outcomes = ops.map((op) => plan(op, null, { now, rv: '0' }));
+    const rows: Record<string, unknown>[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) throw new Error('a create of an absent name cannot fail');
+      rows.push({ ...objectRow((ops[i] as WriteOp).key, outcome.object), i: i + 1, object: outcome.object });
+    });
+    beforeCommit();
+    let base: number;
+    try {
+      const results = (await client.query(`BEGIN; ${inline(CREATE_BATCH, [cluster, JSON.stringify(rows), ops.length])}; COMMIT`)) as unknown as pg.QueryResult<{ base: string }>[];
+      base = Number(results[1]?.rows[0]?.base);
+    } catch (err) {
+      if (!isStatementError(err)) throw err;
+      await client.query('ROLLBACK');
+      return undefined;
+    }
+    const changes: CommittedChange[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok || outcome.change === null) return;
+      outcome.object.metadata.resourceVersion = String(base + i + 1);
+      changes.push({ key: (ops[i] as WriteOp).key, type: 'ADDED', object: outcome.object, prev: null });
+    });
+    this.options.onCommit?.(cluster, String(base + ops.length), changes);
+    return outcomes;
   }
 
   // BEGIN, the counter lock and the read of the rows the writes touch, in one
