@@ -7,7 +7,10 @@
 // order; a write that fails its precondition gets its own error and writes
 // nothing), then one statement writes objects, change-log rows and the counter,
 // and COMMIT. A write's promise settles only after COMMIT. A few round trips per
-// batch instead of per write, and one WAL flush for the lot.
+// batch instead of per write, and one WAL flush for the lot. A batch made only
+// of creates of new names (the common burst) needs no read: it is one
+// statement that takes the lock, its versions and writes, sent with BEGIN and
+// COMMIT in one round trip (createAll).
 
 import type pg from 'pg';
 import type { Logger } from '../log.js';
