@@ -26,9 +26,19 @@ export function shareKeyOf(cluster: string, identity: Identity, query: string, o
 // does not follow the change log. A subscriber further behind computes its own.
 const GENERATION_MS = 1000;
 
+// Keyed object -> tag -> share key, so a delivery builds no key string: the
+// share key is one string per subscription, hashed once, and tags are constants.
+type ByObject = Map<object, Map<string, Map<string, Entry>>>;
+
+/** One shared execution: its result once known (most resolve synchronously), else the promise of it. */
+interface Entry {
+  value?: ExecutionResult;
+  promise?: Promise<ExecutionResult>;
+}
+
 class ResultCache {
-  private current = new Map<object, Map<string, Promise<ExecutionResult>>>();
-  private previous = new Map<object, Map<string, Promise<ExecutionResult>>>();
+  private current: ByObject = new Map();
+  private previous: ByObject = new Map();
   private rotatedAt = Date.now();
 
   private rotate(): void {
@@ -40,39 +50,54 @@ class ResultCache {
     this.rotatedAt = now;
   }
 
-  get(object: object, key: string): Promise<ExecutionResult> | undefined {
+  get(object: object, tag: string, key: string): Entry | undefined {
     this.rotate();
-    return this.current.get(object)?.get(key) ?? this.previous.get(object)?.get(key);
+    return this.current.get(object)?.get(tag)?.get(key) ?? this.previous.get(object)?.get(tag)?.get(key);
   }
 
-  set(object: object, key: string, result: Promise<ExecutionResult>): void {
-    let byKey = this.current.get(object);
-    if (byKey === undefined) this.current.set(object, (byKey = new Map()));
+  set(object: object, tag: string, key: string, result: Entry): void {
+    let byTag = this.current.get(object);
+    if (byTag === undefined) this.current.set(object, (byTag = new Map()));
+    let byKey = byTag.get(tag);
+    if (byKey === undefined) byTag.set(tag, (byKey = new Map()));
     byKey.set(key, result);
   }
 }
 
 const cache = new ResultCache();
 
-async function sharedExecution(payload: ShareablePayload, shareKey: string, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+type Maybe<T> = T | Promise<T>;
+
+function isPromise<T>(value: Maybe<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+// Synchronous when the result is known: a burst of 1,000 deliveries of one
+// change then costs one execution and no extra promise per subscriber.
+function sharedExecution(payload: ShareablePayload, shareKey: string, run: () => Maybe<ExecutionResult>): Maybe<ExecutionResult> {
   const by = payload.shareBy;
   if (by === undefined) return run();
-  const key = `${by.tag}\u0000${shareKey}`;
-  const earlier = cache.get(by.object, key);
-  if (earlier !== undefined) {
-    const result = await earlier;
-    // A result with errors may be the first subscriber's own (its socket went
-    // away mid-read): everyone else computes theirs.
-    if (result.errors === undefined) return result;
-    return run();
-  }
+  // A result with errors may be the first subscriber's own (its socket went
+  // away mid-read): everyone else computes theirs.
+  const earlier = cache.get(by.object, by.tag, shareKey);
+  if (earlier?.value !== undefined) return earlier.value.errors === undefined ? earlier.value : run();
+  if (earlier?.promise !== undefined) return earlier.promise.then((result) => (result.errors === undefined ? result : run()));
   const result = run();
-  cache.set(by.object, key, result);
+  if (!isPromise(result)) {
+    cache.set(by.object, by.tag, shareKey, { value: result });
+    return result;
+  }
+  const entry: Entry = { promise: result };
+  result.then(
+    (value) => (entry.value = value),
+    () => undefined, // the subscriber that ran it gets the failure
+  );
+  cache.set(by.object, by.tag, shareKey, entry);
   return result;
 }
 
 /** Maps a source iterator, closing it when the mapped one is closed. */
-function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
+function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => Maybe<U>): AsyncIterableIterator<U> {
   return {
     [Symbol.asyncIterator]() {
       return this;
@@ -80,7 +105,8 @@ function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => Promise<
     async next(): Promise<IteratorResult<U>> {
       const item = await source.next();
       if (item.done) return { done: true, value: undefined };
-      return { done: false, value: await map(item.value) };
+      const mapped = map(item.value);
+      return { done: false, value: isPromise(mapped) ? await mapped : mapped };
     },
     async return(): Promise<IteratorResult<U>> {
       await source.return?.();
@@ -103,7 +129,7 @@ function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => Promise<
 export async function subscribeShared(args: ExecutionArgs, shareKey: string | undefined): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
-  const run = async (payload: unknown): Promise<ExecutionResult> => execute({ ...args, rootValue: payload });
+  const run = (payload: unknown): Maybe<ExecutionResult> => execute({ ...args, rootValue: payload });
   const iterator = source[Symbol.asyncIterator]();
   if (shareKey === undefined) return mapIterator(iterator, run);
   return mapIterator(iterator, (payload) => sharedExecution(payload as ShareablePayload, shareKey, () => run(payload)));
