@@ -14,7 +14,7 @@
 
 import type pg from 'pg';
 import type { Logger } from '../log.js';
-import { CREATE_BATCH, inline, LOCK_COUNTER, READ_CURRENT, WRITE_BATCH } from './batch-statements.js';
+import { CREATE_BATCH, inline, LOCK_COUNTER, READ_CURRENT, WRITE_BATCH } from './statements.js';
 import { keyId } from './keys.js';
 import { plan, type Change, type Outcome, type WriteOp } from './mutations.js';
 import type { KubeObject, ObjectKey } from './types.js';

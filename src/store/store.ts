@@ -14,6 +14,7 @@ import { checkCollectionKey, checkObjectKey, objectKey } from './keys.js';
 import { listObjects, listObjectsJson } from './list.js';
 import { missingNameError, type Outcome, type WriteOp } from './mutations.js';
 import { generateName } from './names.js';
+import { GET_OBJECT } from './statements.js';
 import { ChangeNotifier } from './notifier.js';
 import { WatchHub, type WatchHubOptions } from './watch-hub.js';
 import type { CollectionKey, CreateOptions, DeleteOptions, DeleteResult, KubeObject, ListOptions, ObjectKey, ObjectList, UpdateOptions, Watch, WatchOptions } from './types.js';
@@ -129,10 +130,7 @@ export class Store {
   async get(key: ObjectKey, options: { signal?: AbortSignal } = {}): Promise<KubeObject | null> {
     checkObjectKey(key);
     options.signal?.throwIfAborted();
-    const { rows } = await this.pool.query<{ object: KubeObject }>(
-      'SELECT object FROM objects WHERE cluster = $1 AND api_group = $2 AND resource = $3 AND namespace = $4 AND name = $5',
-      [key.cluster, key.group, key.resource, key.namespace, key.name],
-    );
+    const { rows } = await this.pool.query<{ object: KubeObject }>(GET_OBJECT, [key.cluster, key.group, key.resource, key.namespace, key.name]);
     return rows[0]?.object ?? null;
   }
 

@@ -1,13 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { inline, READ_CURRENT, WRITE_BATCH } from '../../src/store/batch-statements.js';
+import { GET_OBJECT, inline, READ_CURRENT, WRITE_BATCH } from '../../src/store/statements.js';
 import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
 
-// A write batch looks up only its own keys. The cluster's objects are written
+// Lookups by key read only their keys. The cluster's objects are written
 // directly and its statistics are left as they are (stale or absent), as for a
 // cluster whose objects arrive faster than autovacuum analyses them: a plan
-// that joined the keys against the whole cluster would read every row of it.
+// that scanned the cluster (a join, or a partial index on pods that also starts
+// with cluster) would read every row of it.
 const client = new pg.Client({ connectionString: testDatabaseUrl() });
 const cluster = uniqueClusterName('batch-plan');
 const OBJECTS = 3000;
@@ -58,7 +59,16 @@ const names = ['p-7', 'p-1500', 'p-2999', 'p-42', 'new-1', 'new-2', 'new-3', 'ne
 // page); reading the cluster would touch well over a thousand pages.
 const PER_KEY_BLOCKS = 12;
 
-describe('write batch statements on a large cluster', () => {
+describe('statements on a large cluster', () => {
+  it('get one object through its primary key', async () => {
+    await ready;
+    const sql = GET_OBJECT.replace(/\$(\d)/g, (_, n: string) => `'${[cluster, '', 'pods', 'default', 'p-1500'][Number(n) - 1] ?? ''}'`);
+    const { blocks, nodes } = await buffersOf(sql);
+    assert.ok(blocks <= PER_KEY_BLOCKS, `get touched ${blocks} pages (plan: ${nodes.join(', ')})`);
+    const { rows } = await client.query<{ object: { metadata: { name: string } } }>(GET_OBJECT, [cluster, '', 'pods', 'default', 'p-1500']);
+    assert.equal(rows[0]?.object.metadata.name, 'p-1500');
+  });
+
   it('read only the rows of the keys in the batch', async () => {
     await ready;
     const { blocks, nodes } = await buffersOf(inline(READ_CURRENT, [cluster, JSON.stringify(names.map(key))]));

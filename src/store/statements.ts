@@ -1,6 +1,22 @@
-// The statements a write batch sends (see committer.ts), in one module so
-// their plans can be tested on their own. Sent in the simple protocol with
-// their values written in as literals (inline), so several share a round trip.
+// Statements whose plans matter and are tested on their own
+// (test/store/statements.test.ts): the lookup of one object, and what a write
+// batch sends (see committer.ts). Batch statements go in the simple protocol
+// with their values written in as literals (inline), so several share a
+// round trip.
+
+// One object by its key. The key arrives through a subquery the planner keeps
+// (OFFSET 0), so the lookup cannot be matched against the partial indexes on
+// pods (which also start with cluster): with statistics that did not yet know
+// how many pods a cluster has, a plain WHERE on constants took
+// objects_pods_phase_idx and read every pod of the cluster to find one.
+export const GET_OBJECT = `
+SELECT o.object
+FROM (SELECT $1::text AS c, $2::text AS g, $3::text AS r, $4::text AS ns, $5::text AS n OFFSET 0) k
+CROSS JOIN LATERAL (
+  SELECT o.object FROM objects o
+  WHERE o.cluster = k.c AND o.api_group = k.g AND o.resource = k.r AND o.namespace = k.ns AND o.name = k.n
+  LIMIT 1
+) o`;
 
 // Locks the counter row (creating it on the cluster's first write) and returns
 // the last resourceVersion. Waiting here is what orders commits per cluster.
