@@ -136,8 +136,11 @@ async function watchLatency(url: string, remote: boolean): Promise<LatencyResult
       const name = event.object.metadata.name ?? '';
       const sent = submitted.get(name);
       if (sent !== undefined && n < samples.length) samples[n++] = at - sent;
+      // A writer's own process offers the change to its watchers as COMMIT
+      // returns, before the writer's promise settles: no ack yet means the
+      // delivery came with the commit itself.
       const acked = committed.get(name);
-      if (acked !== undefined && m < fromCommit.length) fromCommit[m++] = Math.max(0, at - acked);
+      if (sent !== undefined && m < fromCommit.length) fromCommit[m++] = acked === undefined ? 0 : Math.max(0, at - acked);
       if (++seen === WATCH_EVENTS) return;
     }
   });
