@@ -152,7 +152,7 @@ async function runDashboard(url: string, token: string, runs: number): Promise<S
 
 /**
  * The dashboard's latency as a browser elsewhere would see it: the client
- * runs in a child process, so parsing each ~250 KB response (and the garbage
+ * runs in a child process, so parsing each response (and the garbage
  * that leaves) is not charged to the API's event loop and heap, as it was
  * while the client shared the API's process. BENCH_DASHBOARD_CLIENT=inprocess
  * measures the old way.
