@@ -251,8 +251,8 @@ function diagnose(samples: readonly Sample[], gcs: readonly PerformanceEntry[], 
 interface FanoutResult {
   delivered: number;
   latencies: number[];
-  /** Per write: the first and the last subscriber's latency (ms). */
-  bursts: [number, number][];
+  /** Per write: when it was sent (wall clock), the first and the last subscriber's latency (ms). */
+  bursts: [number, number, number][];
   /** CPU time (user + system, µs) the subscriber process spent while events arrived. */
   cpuMicros: number;
 }
@@ -265,7 +265,7 @@ interface FanoutResult {
 async function runSubscribers(url: string, token: string, count: number, resourceVersion: string, expected: number): Promise<void> {
   const clients: Client[] = [];
   const latencies: number[] = [];
-  const bursts = new Map<number, [number, number]>();
+  const bursts = new Map<number, [number, number, number]>();
   let connected = 0;
   for (let i = 0; i < count; i++) {
     const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => void (++connected === count && process.send?.('ready')) } });
@@ -279,8 +279,8 @@ async function runSubscribers(url: string, token: string, count: number, resourc
           const latency = wallClock() - sent;
           latencies.push(latency);
           const burst = bursts.get(sent);
-          if (burst === undefined) bursts.set(sent, [latency, latency]);
-          else burst[1] = latency;
+          if (burst === undefined) bursts.set(sent, [sent, latency, latency]);
+          else burst[2] = latency;
         },
         error: (err) => log.warn({ err }, 'subscriber failed'),
         complete: () => undefined,
@@ -296,7 +296,7 @@ async function runSubscribers(url: string, token: string, count: number, resourc
   await new Promise<void>((resolve) => process.send?.(result, () => resolve()));
 }
 
-async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[]; serverCpuMicros: number; clientCpuMicros: number }> {
+async function fanout(url: string, token: string, objects: ObjectService): Promise<{ delivered: number; expected: number; seconds: number; latencies: number[]; bursts: [number, number, number][]; serverCpuMicros: number; clientCpuMicros: number }> {
   const list = await objects.list(objects.resourceForKind(CLUSTER, 'v1', 'Pod'), 'fan');
   const writes = FANOUT_WRITES_PER_S * FANOUT_SECONDS;
   const expected = writes * SUBSCRIBERS;
@@ -343,8 +343,8 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
   WebSocket.prototype.send = send;
   if (DIAG) {
     const mean = (xs: number[]): string => ms(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-    const firsts = result.bursts.map((b) => b[0]);
-    const lasts = result.bursts.map((b) => b[1]).sort((a, b) => a - b);
+    const firsts = result.bursts.map((b) => b[1]);
+    const lasts = result.bursts.map((b) => b[2]).sort((a, b) => a - b);
     say(`  write (patch) until committed: mean ${mean(commits)}, p99 ${ms(percentile([...commits].sort((a, b) => a - b), 99))}`);
     say(`  per write, the subscribers' receipt: first mean ${mean(firsts)}; last mean ${mean(lasts)}, p50 ${ms(percentile(lasts, 50))}, p99 ${ms(percentile(lasts, 99))}`);
     // Frames sent per write: group the send times by the write they follow.
@@ -368,7 +368,7 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-  return { delivered: result.delivered, expected, seconds, latencies: result.latencies.sort((a, b) => a - b), serverCpuMicros: cpu.user + cpu.system, clientCpuMicros: result.cpuMicros };
+  return { delivered: result.delivered, expected, seconds, latencies: result.latencies.sort((a, b) => a - b), bursts: result.bursts, serverCpuMicros: cpu.user + cpu.system, clientCpuMicros: result.cpuMicros };
 }
 
 async function main(): Promise<void> {
@@ -477,7 +477,16 @@ async function main(): Promise<void> {
         if (DIAG) gcObserver.observe({ entryTypes: ['gc'] });
         const f = await profiled('fanout', () => fanout(url, token, api.objects));
         gcObserver.disconnect();
-        if (DIAG) say(`  GC in the API process during the fan-out: ${gcSummary(gcs)}`);
+        if (DIAG) {
+          say(`  GC in the API process during the fan-out: ${gcSummary(gcs)}`);
+          // The slowest 5 % of writes (by their last subscriber): API GC inside them.
+          const slow = [...f.bursts].sort((a, b) => b[2] - a[2]).slice(0, Math.max(1, Math.ceil(f.bursts.length / 20)));
+          const gcIn = slow.map(([sent, , last]) => {
+            const start = sent - performance.timeOrigin;
+            return gcs.filter((g) => g.startTime < start + last && g.startTime + g.duration > start).reduce((n, g) => n + g.duration, 0);
+          });
+          say(`  slowest 5 % of writes: last subscriber at ${slow.map((b) => b[2].toFixed(0)).join(', ')} ms; API GC inside each ${gcIn.map((g) => g.toFixed(0)).join(', ')} ms`);
+        }
         say(`fan-out: ${f.delivered}/${f.expected} events delivered in ${f.seconds.toFixed(1)} s (${(f.delivered / f.seconds).toFixed(0)} events/s); latency p50 ${ms(percentile(f.latencies, 50))}, p99 ${ms(percentile(f.latencies, 99))}, max ${ms(f.latencies.at(-1) ?? Number.NaN)}; ${load()}`);
         say(`fan-out CPU per delivered event: API process ${(f.serverCpuMicros / f.delivered).toFixed(1)} µs (writes and PostgreSQL client included), subscriber process ${(f.clientCpuMicros / f.delivered).toFixed(1)} µs`);
       }
