@@ -14,10 +14,14 @@
 
 import type { KubeObject } from '../../store/types.js';
 
-/** Entries per generation; two generations are kept (a 1,000-pod dashboard uses ~1,250). */
-const DEFAULT_GENERATION_SIZE = 10_000;
-/** Texts longer than this are parsed every time: hashing them costs more than it saves, and they would dominate memory. */
-const MAX_TEXT_LENGTH = 64 * 1024;
+/**
+ * Per generation (two are kept): at most this many entries and this many characters of text.
+ * A 1,000-pod dashboard is ~1,250 entries and ~2.5 MB of text; a parsed
+ * object takes a few times its text, so the cache stays under ~200 MB.
+ */
+const DEFAULT_LIMITS = { entries: 10_000, textChars: 16_000_000 };
+/** Texts longer than this are parsed every time: hashing them costs more than it saves, and they would crowd out the rest. */
+const MAX_TEXT_LENGTH = 32 * 1024;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
@@ -34,8 +38,9 @@ function deepFreeze<T>(value: T): T {
 export class ParsedObjectCache {
   private current = new Map<string, KubeObject>();
   private previous = new Map<string, KubeObject>();
+  private currentTextChars = 0;
 
-  constructor(private readonly generationSize: number = DEFAULT_GENERATION_SIZE) {}
+  constructor(private readonly limits: { entries: number; textChars: number } = DEFAULT_LIMITS) {}
 
   /** The object the text encodes (deep-frozen; do not modify it). */
   parse(text: string): KubeObject {
@@ -44,11 +49,13 @@ export class ParsedObjectCache {
     if (hit !== undefined) return hit;
     const earlier = this.previous.get(text);
     const object = earlier ?? deepFreeze(JSON.parse(text) as KubeObject);
-    if (this.current.size >= this.generationSize) {
+    if (this.current.size >= this.limits.entries || this.currentTextChars + text.length > this.limits.textChars) {
       this.previous = this.current;
       this.current = new Map();
+      this.currentTextChars = 0;
     }
     this.current.set(text, object);
+    this.currentTextChars += text.length;
     return object;
   }
 

@@ -9,7 +9,7 @@ const podText = (name: string, rv: string): string => JSON.stringify({ kind: 'Po
 
 describe('parsed-object cache', () => {
   it('answers the same text with the same parsed object, and changed text with a new one', () => {
-    const cache = new ParsedObjectCache(100);
+    const cache = new ParsedObjectCache({ entries: 100, textChars: 1 << 20 });
     const first = cache.parse(podText('p', '1'));
     assert.equal(cache.parse(podText('p', '1')), first, 'equal text (a new string) finds the cached tree');
     const changed = cache.parse(podText('p', '2'));
@@ -19,7 +19,7 @@ describe('parsed-object cache', () => {
   });
 
   it('hands out deep-frozen objects, so no request can modify what another one reads', () => {
-    const cache = new ParsedObjectCache(100);
+    const cache = new ParsedObjectCache({ entries: 100, textChars: 1 << 20 });
     const object = cache.parse(podText('p', '1'));
     assert.throws(() => {
       (object.metadata.labels as Record<string, string>).app = 'changed';
@@ -30,8 +30,17 @@ describe('parsed-object cache', () => {
     assert.equal(cache.parse(podText('p', '1')).metadata.labels?.app, 'web');
   });
 
+  it('starts a new generation when the text of the current one would exceed its length limit', () => {
+    const one = podText('p0', '1');
+    const cache = new ParsedObjectCache({ entries: 1000, textChars: one.length * 3 });
+    const first = cache.parse(one);
+    for (let i = 1; i < 7; i++) cache.parse(podText(`p${i}`, '1'));
+    assert.ok(cache.size <= 6, `two generations of at most 3 texts each (size ${cache.size})`);
+    assert.notEqual(cache.parse(one), first, 'the first text was dropped with its generation');
+  });
+
   it('keeps at most two generations: objects not read for two generations are dropped', () => {
-    const cache = new ParsedObjectCache(3);
+    const cache = new ParsedObjectCache({ entries: 3, textChars: 1 << 20 });
     const kept = cache.parse(podText('kept', '1'));
     const dropped = cache.parse(podText('dropped', '1'));
     for (let i = 0; i < 3; i++) cache.parse(podText(`a${i}`, '1'));
