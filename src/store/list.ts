@@ -71,21 +71,39 @@ function headSql(params: SqlParams, cluster: string): string {
   return `(SELECT COALESCE(max(rv), 0) AS rv, COALESCE(max(compacted_rv), 0) AS compacted_rv FROM cluster_revisions WHERE cluster = ${params.add(cluster)}) rev`;
 }
 
+/**
+ * The list's group and resource as SQL: `from` joins what they are read from,
+ * `g` and `r` are the expressions to compare with. For a list without
+ * selectors they come through a subquery the planner keeps (OFFSET 0), so it
+ * cannot be matched against the partial indexes on pods (which also start
+ * with cluster and would make it read every pod of the cluster): with
+ * statistics that had not yet seen a burst of pods, listing one namespace's
+ * 1,000 pods read 11,000 pages that way instead of 560 in key order. With
+ * selectors they stay plain values: the planner needs them to weigh the
+ * labels index and the spec.nodeName and status.phase indexes.
+ */
+function kindSql(collection: CollectionKey, selectors: Selectors, params: SqlParams): { from: string; g: string; r: string } {
+  const g = params.add(collection.group);
+  const r = params.add(collection.resource);
+  if (selectors.fields.requirements.length > 0 || selectors.labels.requirements.length > 0) return { from: '', g, r };
+  return { from: `\nCROSS JOIN (SELECT ${g}::text AS g, ${r}::text AS r OFFSET 0) k`, g: 'k.g', r: 'k.r' };
+}
+
 export function currentPageSql(collection: CollectionKey, selectors: Selectors, limit: number | undefined, params: SqlParams): string {
   const head = headSql(params, collection.cluster);
-  const scope = `o.cluster = $1 AND o.api_group = ${params.add(collection.group)} AND o.resource = ${params.add(collection.resource)}`;
+  const kind = kindSql(collection, selectors, params);
+  const scope = `o.cluster = $1 AND o.api_group = ${kind.g} AND o.resource = ${kind.r}`;
   const ns = collection.namespace === '' ? '' : ` AND o.namespace = ${params.add(collection.namespace)}`;
   const where = conditions(collection, selectors, OBJECT_COLUMNS, params, undefined);
   const lim = limit === undefined ? '' : ` LIMIT ${params.add(limit + 1)}`;
-  return `SELECT rev.rv, rev.compacted_rv, p.namespace, p.name, p.object FROM ${head}
+  return `SELECT rev.rv, rev.compacted_rv, p.namespace, p.name, p.object FROM ${head}${kind.from}
 LEFT JOIN LATERAL (SELECT o.namespace, o.name, o.object FROM objects o WHERE ${scope}${ns}${where} ORDER BY o.namespace, o.name${lim}) p ON true
 ORDER BY p.namespace, p.name`;
 }
 
 function snapshotPageSql(collection: CollectionKey, selectors: Selectors, rv: number, after: ContinueToken | undefined, limit: number | undefined, params: SqlParams): string {
   const head = headSql(params, collection.cluster);
-  const g = params.add(collection.group);
-  const r = params.add(collection.resource);
+  const { from, g, r } = kindSql(collection, selectors, params);
   const s = params.add(rv);
   const nsParam = collection.namespace === '' ? undefined : params.add(collection.namespace);
   const objectNs = nsParam === undefined ? '' : ` AND o.namespace = ${nsParam}`;
@@ -93,7 +111,7 @@ function snapshotPageSql(collection: CollectionKey, selectors: Selectors, rv: nu
   const objectWhere = conditions(collection, selectors, OBJECT_COLUMNS, params, after);
   const logWhere = conditions(collection, selectors, LOG_COLUMNS, params, after);
   const lim = limit === undefined ? '' : ` LIMIT ${params.add(limit + 1)}`;
-  return `SELECT rev.rv, rev.compacted_rv, p.namespace, p.name, p.object FROM ${head}
+  return `SELECT rev.rv, rev.compacted_rv, p.namespace, p.name, p.object FROM ${head}${from}
 LEFT JOIN LATERAL (
   SELECT u.namespace, u.name, u.object FROM (
     SELECT o.namespace, o.name, o.object FROM objects o
