@@ -168,7 +168,8 @@ async function main(): Promise<void> {
         const sorted = [...r.latencies].sort((a, b) => a - b);
         const apiMs = performance.eventLoopUtilization(mark.elu).active / r.ops;
         const pgNow = await processTreeCpuMs(pgPid);
-        const pgMs = pgNow === null || mark.pg === null ? Number.NaN : (pgNow - mark.pg) / r.ops;
+        // A connection that closed during the phase takes its CPU time with it: no figure then.
+        const pgMs = pgNow === null || mark.pg === null || pgNow < mark.pg ? Number.NaN : (pgNow - mark.pg) / r.ops;
         const line = `| ${op} | ${concurrency} | ${(r.ops / r.seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${r.errors} | ${apiMs.toFixed(3)} | ${pgMs.toFixed(3)} |`;
         rows.push(line);
         say(line);
