@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { controllers } from '../../src/controllers/index.js';
-import type { ControllerManager } from '../../src/controllers/runtime/controller-manager.js';
 import type { KubeObject } from '../../src/store/types.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { kubectl, kubectlPath, type KubectlResult } from '../helpers/kubectl.js';
-import { admin, eventually, listPods, makeReady, obliterate, testManager } from './helpers.js';
+import { admin, eventually, listPods, makeReady, startManagedApi } from './helpers.js';
 
 const MANIFESTS = `apiVersion: v1
 kind: Node
@@ -57,7 +56,7 @@ const isReady = (pod: KubeObject): boolean => ((pod.status as { conditions?: { t
 
 describe('kubectl drain against the disruption controller', { skip }, () => {
   let t: TestApi;
-  let manager: ControllerManager;
+  let stop: () => Promise<void>;
   let holdNewPods = false;
   const readyAllowed = new Set<string>();
   let stopped = false;
@@ -72,9 +71,7 @@ describe('kubectl drain against the disruption controller', { skip }, () => {
   const pdbRow = async (): Promise<string> => (await k('get', 'pdb', 'web', '--no-headers')).trim().replace(/\s+/g, ' ');
 
   before(async () => {
-    t = await startTestApi();
-    manager = testManager(t.api.objects, t.cluster, controllers);
-    await manager.start();
+    ({ t, stop } = await startManagedApi(controllers));
     const pods = t.api.objects.resource(t.cluster, '', 'v1', 'pods');
     kubelet = (async () => {
       while (!stopped) {
@@ -98,9 +95,7 @@ describe('kubectl drain against the disruption controller', { skip }, () => {
   after(async () => {
     stopped = true;
     await kubelet;
-    await manager.stop();
-    await obliterate(manager.prefix, controllers.map((c) => c.name));
-    await t.stop();
+    await stop();
   });
 
   it('kubectl get pdb shows ALLOWED DISRUPTIONS 1 for 3 Ready pods and minAvailable 2', async () => {

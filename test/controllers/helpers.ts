@@ -13,6 +13,7 @@ import { defaultAdmission } from '../../src/objects/default-admission.js';
 import { ObjectService } from '../../src/objects/service.js';
 import { Store } from '../../src/store/store.js';
 import type { KubeObject } from '../../src/store/types.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
 import { testDatabaseUrl, testRedisUrl } from '../helpers/env.js';
 
 export const admin = { username: 'admin', groups: ['system:masters'] };
@@ -41,6 +42,25 @@ export function testManager(objects: ObjectService, cluster: string, controllers
 }
 
 /** Removes every queue of a test prefix from Redis. */
+/** A test API with a controller manager running `controllers` on its cluster; stop() ends both and clears the manager's queues. */
+export interface ManagedApi {
+  t: TestApi;
+  manager: ControllerManager;
+  stop: () => Promise<void>;
+}
+
+export async function startManagedApi(controllers: readonly ControllerDefinition[]): Promise<ManagedApi> {
+  const t = await startTestApi();
+  const manager = testManager(t.api.objects, t.cluster, controllers);
+  await manager.start();
+  const stop = async (): Promise<void> => {
+    await manager.stop();
+    await obliterate(manager.prefix, controllers.map((c) => c.name));
+    await t.stop();
+  };
+  return { t, manager, stop };
+}
+
 export async function obliterate(prefix: string, names: readonly string[]): Promise<void> {
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   try {

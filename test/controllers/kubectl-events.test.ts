@@ -4,10 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { controllers } from '../../src/controllers/index.js';
-import type { ControllerManager } from '../../src/controllers/runtime/controller-manager.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { kubectl, kubectlPath } from '../helpers/kubectl.js';
-import { eventually, obliterate, testManager } from './helpers.js';
+import { eventually, startManagedApi } from './helpers.js';
 
 const replicaSet = (name: string, namespace: string, replicas: number): string => `apiVersion: apps/v1
 kind: ReplicaSet
@@ -26,7 +25,7 @@ if (skip) process.stdout.write(`# skipping kubectl events test: ${skip}\n`);
 
 describe('controller events in kubectl describe', { skip }, () => {
   let t: TestApi;
-  let manager: ControllerManager;
+  let stop: () => Promise<void>;
   const k = async (...args: string[]): Promise<string> => {
     const r = await kubectl(t.kubeconfig, args);
     assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
@@ -40,14 +39,10 @@ describe('controller events in kubectl describe', { skip }, () => {
     (await k('get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter((n) => n !== '');
 
   before(async () => {
-    t = await startTestApi();
-    manager = testManager(t.api.objects, t.cluster, controllers);
-    await manager.start();
+    ({ t, stop } = await startManagedApi(controllers));
   });
   after(async () => {
-    await manager.stop();
-    await obliterate(manager.prefix, controllers.map((c) => c.name));
-    await t.stop();
+    await stop();
   });
 
   it('a ReplicaSet shows SuccessfulCreate for each pod it made and SuccessfulDelete for each it removed', async () => {

@@ -5,11 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { controllers } from '../../src/controllers/index.js';
-import type { ControllerManager } from '../../src/controllers/runtime/controller-manager.js';
 import type { KubeObject } from '../../src/store/types.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { kubectl, kubectlPath } from '../helpers/kubectl.js';
-import { eventually, obliterate, standInKubelet, testManager } from './helpers.js';
+import { eventually, standInKubelet, startManagedApi } from './helpers.js';
 
 const BROKEN_IMAGE = 'nginx:does-not-exist';
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -37,7 +36,7 @@ if (skip) process.stdout.write(`# skipping kubectl proportional scaling test: ${
 
 describe('kubectl scale during a paused rollout', { skip }, () => {
   let t: TestApi;
-  let manager: ControllerManager;
+  let stop: () => Promise<void>;
   let stopKubelet: () => Promise<void>;
   const k = async (...args: string[]): Promise<string> => {
     const r = await kubectl(t.kubeconfig, args);
@@ -55,17 +54,13 @@ describe('kubectl scale during a paused rollout', { skip }, () => {
   const sizes = async (): Promise<string> => (await replicaSets()).map((rs) => `${rs.image === BROKEN_IMAGE ? 'new' : 'old'}=${rs.replicas}`).sort().join(',');
 
   before(async () => {
-    t = await startTestApi();
-    manager = testManager(t.api.objects, t.cluster, controllers);
-    await manager.start();
+    ({ t, stop } = await startManagedApi(controllers));
     const image = (pod: KubeObject): string | undefined => (pod.spec as { containers?: { image?: string }[] } | undefined)?.containers?.[0]?.image;
     stopKubelet = standInKubelet(t.api.objects, t.cluster, 20, (pod) => image(pod) !== BROKEN_IMAGE);
   });
   after(async () => {
     await stopKubelet();
-    await manager.stop();
-    await obliterate(manager.prefix, controllers.map((c) => c.name));
-    await t.stop();
+    await stop();
   });
 
   it('spreads a scale-up and a scale-down over the old and new ReplicaSets in proportion to their sizes', async () => {

@@ -4,10 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { controllers } from '../../src/controllers/index.js';
-import type { ControllerManager } from '../../src/controllers/runtime/controller-manager.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { kubectl, kubectlPath } from '../helpers/kubectl.js';
-import { eventually, listPods, obliterate, standInKubelet, testManager } from './helpers.js';
+import { eventually, listPods, standInKubelet, startManagedApi } from './helpers.js';
 
 const SEED_000_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -39,7 +38,7 @@ if (skip) process.stdout.write(`# skipping kubectl rollout tests: ${skip}\n`);
 
 describe('kubectl against the deployment controller', { skip }, () => {
   let t: TestApi;
-  let manager: ControllerManager;
+  let stop: () => Promise<void>;
   let stopKubelet: () => Promise<void>;
   const k = async (...args: string[]): Promise<string> => {
     const r = await kubectl(t.kubeconfig, args);
@@ -49,16 +48,12 @@ describe('kubectl against the deployment controller', { skip }, () => {
   const livePods = async (): Promise<string[]> => (await listPods(t.api.objects, t.cluster)).filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name ?? '');
 
   before(async () => {
-    t = await startTestApi();
-    manager = testManager(t.api.objects, t.cluster, controllers);
-    await manager.start();
+    ({ t, stop } = await startManagedApi(controllers));
     stopKubelet = standInKubelet(t.api.objects, t.cluster, 50);
   });
   after(async () => {
     await stopKubelet();
-    await manager.stop();
-    await obliterate(manager.prefix, controllers.map((c) => c.name));
-    await t.stop();
+    await stop();
   });
 
   it('seed 000: apply, rollout status, then kubectl scale from 1 to 2', async () => {
