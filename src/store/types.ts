@@ -197,4 +197,19 @@ export interface WatchEvent {
 export interface Watch extends AsyncIterable<WatchEvent> {
   /** Stops the watch; pending iteration finishes. Idempotent. */
   close(): void;
+  /**
+   * The next buffered event without waiting, for a consumer that delivers
+   * each change synchronously as it is offered (no promise per event):
+   * undefined when nothing is buffered now; done when the watch ended;
+   * throws the StoreError the iterator would throw. Use either this or
+   * the iterator, not both.
+   */
+  poll(): IteratorResult<WatchEvent> | undefined;
+  /**
+   * Calls `listener` synchronously whenever poll() may have something new
+   * (an event was buffered or the watch ended), from inside the commit or
+   * log read that offered it: it must return quickly and not throw. One
+   * listener per watch; returns its removal.
+   */
+  onReadable(listener: () => void): () => void;
 }

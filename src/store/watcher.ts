@@ -46,6 +46,7 @@ export class Watcher implements Watch {
   private ended = false;
   private failure: StoreError | undefined;
   private waiter: (() => void) | undefined;
+  private listener: (() => void) | undefined;
 
   constructor(options: WatcherOptions) {
     this.collection = options.collection;
@@ -186,28 +187,56 @@ export class Watcher implements Watch {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.();
+    const listener = this.listener;
+    if (listener === undefined) return;
+    // The hub offers one change to every watcher in a loop: a consumer's
+    // failure must not keep the change from the others (the listener
+    // contract says it does not throw; this holds the hub to it regardless).
+    try {
+      listener();
+    } catch {
+      this.listener = undefined;
+    }
+  }
+
+  onReadable(listener: () => void): () => void {
+    this.listener = listener;
+    return () => {
+      if (this.listener === listener) this.listener = undefined;
+    };
+  }
+
+  poll(): IteratorResult<WatchEvent> | undefined {
+    if (this.head < this.queue.length) {
+      const item = this.queue[this.head] as { event: WatchEvent; rv: number };
+      this.head++;
+      // Taken items must not stay reachable: with a thousand watchers of a
+      // busy collection they would be a thousand wrappers per change, kept
+      // alive (and copied by every young-generation GC) until compaction.
+      if (this.head === this.queue.length) {
+        this.queue.length = 0;
+        this.initialEnd = 0;
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        // Compact the array now and then instead of shifting on every read.
+        this.queue = this.queue.slice(this.head);
+        this.initialEnd = Math.max(0, this.initialEnd - this.head);
+        this.head = 0;
+      }
+      if (item.rv > this.consumedRv) this.consumedRv = item.rv;
+      return { value: item.event, done: false };
+    }
+    if (!this.ended) return undefined;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
+    return { value: undefined, done: true };
   }
 
   private async next(): Promise<IteratorResult<WatchEvent>> {
     for (;;) {
-      if (this.head < this.queue.length) {
-        const item = this.queue[this.head] as { event: WatchEvent; rv: number };
-        this.head++;
-        // Compact the array now and then instead of shifting on every read.
-        if (this.head > 1024 && this.head * 2 > this.queue.length) {
-          this.queue = this.queue.slice(this.head);
-          this.initialEnd = Math.max(0, this.initialEnd - this.head);
-          this.head = 0;
-        }
-        if (item.rv > this.consumedRv) this.consumedRv = item.rv;
-        return { value: item.event, done: false };
-      }
-      if (this.ended) {
-        const failure = this.failure;
-        this.failure = undefined;
-        if (failure !== undefined) throw failure;
-        return { value: undefined, done: true };
-      }
+      const item = this.poll();
+      if (item !== undefined) return item;
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
       });

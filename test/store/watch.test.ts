@@ -121,6 +121,48 @@ describe('watch', { timeout: 20000 }, () => {
     );
   });
 
+  it('a polling consumer is told of each change from inside the commit that offered it, and takes it without waiting', async () => {
+    const pods = podsIn();
+    const watch = await store.watch(pods, { resourceVersion: (await store.list(pods)).resourceVersion });
+    assert.equal(watch.poll(), undefined, 'nothing buffered yet');
+    const seen: string[] = [];
+    watch.onReadable(() => {
+      for (let item = watch.poll(); item !== undefined && item.done !== true; item = watch.poll()) seen.push(show(item.value));
+    });
+    const a = await store.create(pods, pod('a'));
+    // The commit's own process offers from memory before the write returns.
+    assert.deepEqual(seen, [`ADDED a@${a.metadata.resourceVersion}`]);
+    const b = await store.create(pods, pod('b'));
+    assert.deepEqual(seen, [`ADDED a@${a.metadata.resourceVersion}`, `ADDED b@${b.metadata.resourceVersion}`]);
+    watch.close();
+    assert.deepEqual(watch.poll(), { done: true, value: undefined });
+  });
+
+  it('a polling consumer that falls behind gets the buffered events, then the overflow error once, then the end', async () => {
+    const pods = podsIn();
+    const watch = await store.watch(pods, { resourceVersion: (await store.list(pods)).resourceVersion });
+    for (let i = 0; i < 60; i++) await store.create(pods, pod(`p${i}`));
+    const names: string[] = [];
+    let overflow: unknown;
+    for (;;) {
+      let item;
+      try {
+        item = watch.poll();
+      } catch (err) {
+        overflow = err;
+        continue;
+      }
+      if (item === undefined || item.done === true) {
+        assert.ok(item !== undefined, 'an ended watch says so instead of waiting');
+        break;
+      }
+      names.push(item.value.object.metadata.name ?? '');
+    }
+    assert.ok(overflow instanceof WatchOverflowError, String(overflow));
+    assert.equal(names.length, 50, 'the buffer bound (50 in this store)');
+    assert.equal(overflow.resourceVersion, String(Number((await store.list(pods)).resourceVersion) - 10));
+  });
+
   it('a version the store has not reached is refused', async () => {
     const pods = podsIn();
     await store.create(pods, pod('a'));
