@@ -1,6 +1,7 @@
 import type { Identity } from '../../auth/tokens.js';
 import type { Logger } from '../../log.js';
 import type { ObjectService } from '../../objects/service.js';
+import type { DirectSink } from './direct-delivery.js';
 
 /** What every resolver receives: who asks, in which cluster, and a deadline. */
 export interface GraphqlContext {
@@ -15,4 +16,6 @@ export interface GraphqlContext {
   maxPageSize?: number;
   /** Subscriptions only: operations with equal keys share each change's execution (shared-execution.ts). */
   shareKey?: string;
+  /** Subscriptions only: writes this subscription's results to its socket without graphql-ws's per-message path. */
+  directSink?: DirectSink;
 }

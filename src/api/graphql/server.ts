@@ -18,6 +18,7 @@ import { nativeUpgradeSocket } from '../http/dual-protocol.js';
 import type { Router } from '../http/router.js';
 import type { GraphqlContext } from './context.js';
 import { formatGraphqlError, graphqlError } from './errors.js';
+import type { DirectSink } from './direct-delivery.js';
 import { shareKeyOf, subscribeShared } from './shared-execution.js';
 import { DEFAULT_LIMITS, operationLimitsRule, type GraphqlLimits } from './limits.js';
 
@@ -74,6 +75,26 @@ function endsOnRevocation(stream: Promise<AsyncIterableIterator<ExecutionResult>
     };
     return ending;
   });
+}
+
+/** Above this many bytes waiting in a socket's buffer, results take graphql-ws's path, which waits for the socket. */
+const DIRECT_BUFFER_LIMIT = 256 * 1024;
+
+/**
+ * A subscription's `next` messages written as graphql-ws would write them
+ * (same shape, same socket), from a payload serialised once per change.
+ */
+function directSink(socket: WebSocket, id: string): DirectSink {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return {
+    next(payloadJson) {
+      // A closing socket drops messages as graphql-ws's own send does; its close ends the subscription.
+      if (socket.readyState !== socket.OPEN) return true;
+      if (socket.bufferedAmount > DIRECT_BUFFER_LIMIT) return false;
+      socket.send(`${head}${payloadJson}}`);
+      return true;
+    },
+  };
 }
 
 /**
@@ -179,7 +200,7 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
       execute,
       subscribe: (args) => {
         const context = args.contextValue as GraphqlContext;
-        return endsOnRevocation(subscribeShared(args, context.shareKey), context.signal);
+        return endsOnRevocation(subscribeShared(args, context.shareKey, context.directSink), context.signal);
       },
       onConnect: async (ctx) => {
         const extra = ctx.extra;
@@ -215,7 +236,7 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
         clearInterval(ctx.extra.recheck);
         ctx.extra.controller?.abort();
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const extra = ctx.extra;
         if (extra.revoked) return [graphqlError(unauthorized())];
         // Same parse limits and validation rules as HTTP operations.
@@ -235,6 +256,7 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
           ...(options.objects ? { objects: options.objects } : {}),
           maxPageSize: limits.maxPageSize,
           shareKey: shareKeyOf(extra.cluster ?? '', extra.identity as Identity, payload.query, payload.operationName, payload.variables),
+          directSink: directSink(extra.socket, id),
         };
         return { schema: options.schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
       },

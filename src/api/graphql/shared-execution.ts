@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Identity } from '../../auth/tokens.js';
+import { DirectDelivery, isPollable, type DirectSink } from './direct-delivery.js';
 
 /**
  * What a subscription payload may carry so that subscribers with the same
@@ -124,13 +125,16 @@ function mapIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => Maybe<U>
  * subscriptions with the same share key (see shareKeyOf, passed per
  * subscription) is executed once and the one result is sent to each. Each
  * subscription keeps its own source (its own watch: resume point, buffer,
- * ordering); only the resolution of identical payloads is shared.
+ * ordering); only the resolution of identical payloads is shared. With a
+ * sink, results are written straight to the socket where they can be
+ * (direct-delivery.ts).
  */
-export async function subscribeShared(args: ExecutionArgs, shareKey: string | undefined): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export async function subscribeShared(args: ExecutionArgs, shareKey: string | undefined, sink?: DirectSink): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
   const run = (payload: unknown): Maybe<ExecutionResult> => execute({ ...args, rootValue: payload });
+  const resolve = shareKey === undefined ? run : (payload: unknown) => sharedExecution(payload as ShareablePayload, shareKey, () => run(payload));
   const iterator = source[Symbol.asyncIterator]();
-  if (shareKey === undefined) return mapIterator(iterator, run);
-  return mapIterator(iterator, (payload) => sharedExecution(payload as ShareablePayload, shareKey, () => run(payload)));
+  if (sink !== undefined && isPollable(iterator)) return new DirectDelivery(iterator, resolve, sink);
+  return mapIterator(iterator, resolve);
 }

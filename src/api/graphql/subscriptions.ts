@@ -6,6 +6,7 @@ import type { GraphqlContext } from './context.js';
 import { graphqlError } from './errors.js';
 import type { GraphqlModule } from './modules.js';
 import { objectsOf, resetLoaders } from './loaders.js';
+import type { PollableSource } from './direct-delivery.js';
 import type { ShareablePayload } from './shared-execution.js';
 
 const filterArgs = 'labelSelector: String, fieldSelector: String, "Deliver changes after this version; unset: current objects as ADDED first." resourceVersion: String, allowBookmarks: Boolean = false';
@@ -50,10 +51,16 @@ type Payload = ({ event: WatchEvent } & ShareablePayload) | { error: unknown };
  * async generator, return() closes the watch at once even while a next() is
  * waiting for a change (a generator would run its cleanup only after the
  * next event). A failure (Expired) becomes one final error payload.
+ * It can also be polled (PollableSource): a direct delivery
+ * (direct-delivery.ts) takes each change synchronously as it is offered.
  */
-class WatchIterator implements AsyncIterableIterator<Payload> {
+class WatchIterator implements AsyncIterableIterator<Payload>, PollableSource<Payload> {
   private watch: Watch | undefined;
   private inner: AsyncIterator<WatchEvent> | undefined;
+  private starting: Promise<Watch> | undefined;
+  /** A failure to start, held for poll() to hand over. */
+  private startFailure: { error: unknown } | undefined;
+  private listener: (() => void) | undefined;
   private finished = false;
   private readonly onAbort = (): void => this.finish();
 
@@ -70,20 +77,34 @@ class WatchIterator implements AsyncIterableIterator<Payload> {
     return this;
   }
 
+  private started(): Promise<Watch> {
+    this.starting ??= this.start().then((watch) => {
+      this.watch = watch;
+      if (this.finished) watch.close();
+      else if (this.listener !== undefined) watch.onReadable(this.listener);
+      return watch;
+    });
+    return this.starting;
+  }
+
+  // The store scopes the watch to the cluster and namespace; the namespace
+  // check is a second line against a leak across namespaces (trap 6).
+  private payloadOf(event: WatchEvent): Payload | undefined {
+    if (this.namespace !== '' && event.type !== 'BOOKMARK' && event.object.metadata.namespace !== this.namespace) return undefined;
+    return { event, shareBy: { object: event.object, tag: event.type } };
+  }
+
   async next(): Promise<IteratorResult<Payload>> {
     try {
-      if (this.watch === undefined && !this.finished) {
-        this.watch = await this.start();
-        this.inner = this.watch[Symbol.asyncIterator]();
-        if (this.finished) this.watch.close();
-      }
-      while (!this.finished && this.inner !== undefined) {
-        const result = await this.inner.next();
-        if (result.done) break;
-        // The store scopes the watch to the cluster and namespace; this check
-        // is a second line against a leak across namespaces (trap 6).
-        if (this.namespace !== '' && result.value.type !== 'BOOKMARK' && result.value.object.metadata.namespace !== this.namespace) continue;
-        return { done: false, value: { event: result.value, shareBy: { object: result.value.object, tag: result.value.type } } };
+      if (!this.finished) {
+        const watch = await this.started();
+        this.inner ??= watch[Symbol.asyncIterator]();
+        while (!this.finished) {
+          const result = await this.inner.next();
+          if (result.done) break;
+          const payload = this.payloadOf(result.value);
+          if (payload !== undefined) return { done: false, value: payload };
+        }
       }
     } catch (err) {
       if (!this.finished) {
@@ -95,15 +116,54 @@ class WatchIterator implements AsyncIterableIterator<Payload> {
     return { done: true, value: undefined };
   }
 
+  onReadable(listener: () => void): void {
+    this.listener = listener;
+    this.started().then(
+      () => listener(),
+      (err: unknown) => {
+        if (!this.finished) this.startFailure = { error: err };
+        listener();
+      },
+    );
+  }
+
+  poll(): IteratorResult<Payload> | undefined {
+    if (this.startFailure !== undefined) {
+      const failure = this.startFailure;
+      this.startFailure = undefined;
+      this.finish();
+      return { done: false, value: failure };
+    }
+    if (this.finished) return { done: true, value: undefined };
+    if (this.watch === undefined) return undefined;
+    try {
+      for (;;) {
+        const result = this.watch.poll();
+        if (result === undefined) return undefined;
+        if (result.done === true) break;
+        const payload = this.payloadOf(result.value);
+        if (payload !== undefined) return { done: false, value: payload };
+      }
+    } catch (err) {
+      this.finish();
+      return { done: false, value: { error: err } };
+    }
+    this.finish();
+    return { done: true, value: undefined };
+  }
+
   async return(): Promise<IteratorResult<Payload>> {
     this.finish();
     return { done: true, value: undefined };
   }
 
   private finish(): void {
+    if (this.finished) return;
     this.finished = true;
     this.signal.removeEventListener('abort', this.onAbort);
     this.watch?.close();
+    // Before the watch has started nothing else would tell a polling consumer.
+    if (this.watch === undefined) this.listener?.();
   }
 }
 

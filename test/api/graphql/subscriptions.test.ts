@@ -177,6 +177,26 @@ describe('GraphQL subscriptions', () => {
     assert.deepEqual(results[0]?.pods, { type: 'ADDED', object: { __typename: 'Pod', spec: { nodeName: null }, containers: [{ name: 'main', image: 'busybox' }], node: null } });
   });
 
+  it('keeps order when some events need a store read (a pod on a node) and the others do not', async () => {
+    const { objects } = t.api;
+    const list = await objects.list(objects.resourceForKind(t.cluster, 'v1', 'Pod'), 'alpha');
+    const sub = subscription(client, `subscription { pods(namespace: "alpha", resourceVersion: "${list.resourceVersion}") { type object { metadata { name } node { metadata { name } } } } }`);
+    await new Promise((r) => setTimeout(r, 200));
+    const names = Array.from({ length: 8 }, (_, i) => `mixed-${i}`);
+    // Alternate pods bound to a node (its node field is a batched read) with unbound ones (answered at once).
+    await Promise.all(
+      names.map((name, i) => createObject(objects, t.cluster, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'alpha' }, spec: { ...(i % 2 === 0 ? { nodeName: 'no-such-node' } : {}), containers: [{ name: 'main', image: 'busybox' }] } })),
+    );
+    const results = await sub.waitFor(names.length);
+    sub.unsubscribe();
+    const created = (await objects.list(objects.resourceForKind(t.cluster, 'v1', 'Pod'), 'alpha')).items
+      .filter((p) => names.includes(p.metadata.name ?? ''))
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+      .map((p) => p.metadata.name);
+    const pods = results.map((r) => (r.data as { pods?: { object: { metadata: { name: string } } } } | null | undefined)?.pods?.object.metadata.name ?? JSON.stringify(r));
+    assert.deepEqual(pods, created, 'in commit order');
+  });
+
   it('serves typed node and event subscriptions', async () => {
     const nodes = subscription(client, 'subscription { nodes(labelSelector: "pool=sub") { type object { metadata { name } ready } } }');
     const events = subscription(client, 'subscription { events(namespace: "beta", fieldSelector: "reason=Pulled") { type object { reason message involvedObject { name } } } }');
