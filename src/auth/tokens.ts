@@ -57,6 +57,8 @@ const TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>(['admin', 'bootstrap
  */
 export class TokenAuthenticator {
   private readonly cache = new Map<string, { identity: Identity | null; until: number }>();
+  /** Reads under way, so that concurrent lookups of one token share one. */
+  private readonly reading = new Map<string, Promise<Identity | null>>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -66,10 +68,21 @@ export class TokenAuthenticator {
 
   async authenticate(token: string): Promise<Identity | null> {
     const hash = hashToken(token);
-    const now = Date.now();
     const cached = this.cache.get(hash);
-    if (cached && cached.until > now) return cached.identity;
+    if (cached && cached.until > Date.now()) return cached.identity;
+    // Sockets opened together recheck their token together: when the cached
+    // answer expires under a thousand subscriptions, one read answers them all.
+    let reading = this.reading.get(hash);
+    if (reading === undefined) {
+      reading = this.read(hash).finally(() => this.reading.delete(hash));
+      this.reading.set(hash, reading);
+    }
+    return reading;
+  }
+
+  private async read(hash: string): Promise<Identity | null> {
     const row = await this.prisma.token.findUnique({ where: { tokenHash: hash } });
+    const now = Date.now();
     let identity: Identity | null = null;
     if (row && (row.expiresAt === null || row.expiresAt.getTime() > now) && TOKEN_KINDS.has(row.kind)) {
       identity = { cluster: row.cluster, username: row.username, groups: row.groups, kind: row.kind as TokenKind };

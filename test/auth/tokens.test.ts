@@ -33,6 +33,28 @@ describe('bearer tokens', () => {
     assert.equal(await auth.authenticate(expired), null);
   });
 
+  it('looked up by many callers at once (sockets rechecking together), cost one database read', async () => {
+    const cluster = uniqueClusterName();
+    const token = await issueToken(prisma, { cluster, kind: 'admin', username: 'many', groups: [] });
+    let reads = 0;
+    const counting = {
+      token: {
+        findUnique: (args: Parameters<PrismaClient['token']['findUnique']>[0]) => {
+          reads += 1;
+          return prisma.token.findUnique(args);
+        },
+      },
+    } as unknown as PrismaClient;
+    // No caching of answers: only the sharing of a read under way is tested.
+    const auth = new TokenAuthenticator(counting, 0);
+    const identities = await Promise.all(Array.from({ length: 200 }, () => auth.authenticate(token)));
+    assert.equal(reads, 1);
+    for (const identity of identities) assert.equal(identity?.username, 'many');
+    // A lookup after the read finished reads again (nothing is cached here).
+    await auth.authenticate(token);
+    assert.equal(reads, 2);
+  });
+
   it('kubeql token create prints a bootstrap token for the cluster', async () => {
     const cluster = uniqueClusterName();
     const result = await runKubeql(['token', 'create', '--kind', 'bootstrap', '--cluster', cluster], isolatedEnv({ DATABASE_URL: testDatabaseUrl() }));
