@@ -34,7 +34,7 @@ export interface GraphqlServerOptions {
   limits?: Partial<GraphqlLimits>;
   /** What resolvers read and write objects through; without it object fields answer ServiceUnavailable. */
   objects?: ObjectService;
-  /** How often a subscription socket's token is checked again; a revoked or expired one ends the socket. @defaultValue 5000 */
+  /** Longest time between checks of a subscription socket's token (each socket waits a random half to all of it); a revoked or expired one ends the socket. @defaultValue 5000 */
   tokenRecheckMs?: number;
 }
 
@@ -184,7 +184,7 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
     const extra = ctx.extra;
     if (extra.revoked) return;
     extra.revoked = true;
-    clearInterval(extra.recheck);
+    clearTimeout(extra.recheck);
     extra.controller?.abort(unauthorized());
     const deadline = Date.now() + 2000;
     const closeWhenEnded = (): void => {
@@ -215,25 +215,37 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
           extra.controller = new AbortController();
           // The token is looked up again now and then (the authenticator caches
           // answers, so this is not a database read per socket or per event).
-          extra.recheck = setInterval(() => {
+          // Each socket keeps its own phase, between half and all of the
+          // interval: sockets opened together (a dashboard's reconnect, a
+          // thousand subscribers) would otherwise recheck in one burst.
+          const recheck = (): void => {
             authenticate(options.authenticator, authorization).then(
               (still) => {
                 if (still === null || still.cluster !== identity.cluster || still.username !== identity.username) revoke(ctx);
+                else if (!extra.revoked && extra.recheck !== undefined) schedule();
               },
               (err: unknown) => {
                 // Only a refused credential ends the socket; a database hiccup does not.
                 if (err instanceof ApiError && err.code === 401) revoke(ctx);
-                else log.warn({ err }, 'token recheck failed');
+                else {
+                  log.warn({ err }, 'token recheck failed');
+                  if (!extra.revoked && extra.recheck !== undefined) schedule();
+                }
               },
             );
-          }, recheckMs).unref();
+          };
+          const schedule = (): void => {
+            extra.recheck = setTimeout(recheck, recheckMs * (0.5 + Math.random() / 2)).unref();
+          };
+          schedule();
           return true;
         } catch {
           return false;
         }
       },
       onClose: (ctx) => {
-        clearInterval(ctx.extra.recheck);
+        clearTimeout(ctx.extra.recheck);
+        ctx.extra.recheck = undefined;
         ctx.extra.controller?.abort();
       },
       onSubscribe: (ctx, id, payload) => {
