@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants as gcKinds, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
 import type { ObjectService } from '../src/objects/service.js';
 import type { KubeObject } from '../src/store/types.js';
@@ -191,7 +191,7 @@ async function profiled<T>(phase: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
-const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+const GC_KINDS: Record<number, string> = { [gcKinds.NODE_PERFORMANCE_GC_MINOR]: 'minor', [gcKinds.NODE_PERFORMANCE_GC_MAJOR]: 'major', [gcKinds.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking', [gcKinds.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
 
 /** BENCH_DIAG=1: what the slowest dashboard runs overlapped (GC pauses of this process, event-loop delay). */
 interface Span {
@@ -255,6 +255,8 @@ interface FanoutResult {
   bursts: [number, number, number][];
   /** CPU time (user + system, µs) the subscriber process spent while events arrived. */
   cpuMicros: number;
+  /** BENCH_DIAG: the subscriber process's GC pauses, as [wall-clock start, duration ms, kind]. */
+  gcs: [number, number, number][];
 }
 
 /**
@@ -291,12 +293,18 @@ async function runSubscribers(url: string, token: string, count: number, resourc
       },
     );
   }
+  const gcs: [number, number, number][] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const g of list.getEntries()) gcs.push([performance.timeOrigin + g.startTime, g.duration, (g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0]);
+  });
+  if (DIAG) gcObserver.observe({ entryTypes: ['gc'] });
   const cpuBefore = await new Promise<NodeJS.CpuUsage>((resolve) => process.once('message', () => resolve(process.cpuUsage())));
   const deadline = await new Promise<number>((resolve) => process.once('message', (m) => resolve(Number(m))));
   while (delivered < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const cpu = process.cpuUsage(cpuBefore);
+  gcObserver.disconnect();
   await Promise.all(clients.map((c) => c.dispose()));
-  const result: FanoutResult = { delivered, latencies: Array.from(latencies.subarray(0, delivered)), bursts: [...bursts.values()], cpuMicros: cpu.user + cpu.system };
+  const result: FanoutResult = { delivered, latencies: Array.from(latencies.subarray(0, delivered)), bursts: [...bursts.values()], cpuMicros: cpu.user + cpu.system, gcs };
   await new Promise<void>((resolve) => process.send?.(result, () => resolve()));
 }
 
@@ -359,12 +367,14 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
     const mean = (xs: number[]): string => ms(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
     const firsts = result.bursts.map((b) => b[1]);
     const lasts = result.bursts.map((b) => b[2]).sort((a, b) => a - b);
-    say(`  write (patch) until committed: mean ${mean(commits)}, p99 ${ms(percentile([...commits].sort((a, b) => a - b), 99))}`);
+    // The API offers its own commits to watchers before the patch returns, so this includes the API's share of the fan-out.
+    say(`  write (patch) until it returned: mean ${mean(commits)}, p99 ${ms(percentile([...commits].sort((a, b) => a - b), 99))}`);
     say(`  per write, the subscribers' receipt: first mean ${mean(firsts)}; last mean ${mean(lasts)}, p50 ${ms(percentile(lasts, 50))}, p99 ${ms(percentile(lasts, 99))}`);
     // Frames sent per write: group the send times by the write they follow.
     const writeTimes = [...sendsAnchors].sort((a, b) => a - b);
     const firstSend: number[] = [];
     const lastSend: number[] = [];
+    const framesOf = new Map<number, [number, number]>();
     let j = 0;
     for (let w = 0; w < writeTimes.length; w++) {
       const from = writeTimes[w] as number;
@@ -375,9 +385,20 @@ async function fanout(url: string, token: string, objects: ObjectService): Promi
       if (j > k0) {
         firstSend.push((sends[k0] as number) - from);
         lastSend.push((sends[j - 1] as number) - from);
+        framesOf.set(from, [(sends[k0] as number) - from, (sends[j - 1] as number) - from]);
       }
     }
-    say(`  per write, the API's frame writes: first at mean ${mean(firstSend)}, last at mean ${mean(lastSend)} (p99 ${ms(percentile(lastSend.sort((a, b) => a - b), 99))}) after the write began`);
+    say(`  per write, the API's frame writes: first at mean ${mean(firstSend)}, last at mean ${mean(lastSend)} (p99 ${ms(percentile([...lastSend].sort((a, b) => a - b), 99))}) after the write began`);
+    // The ten slowest writes (by their last subscriber), each from the write's start: when the
+    // API wrote its first and last frame, when the subscribers received them, and the
+    // subscriber process's GC pauses overlapping it (the API's are printed by the caller).
+    const slowest = [...result.bursts].sort((a, b) => b[2] - a[2]).slice(0, 10);
+    for (const [sent, first, last] of slowest) {
+      const frames = framesOf.get(sent);
+      const paused = result.gcs.filter(([at, duration]) => at < sent + last && at + duration > sent);
+      const gcText = paused.map(([at, duration, kind]) => `${GC_KINDS[kind] ?? '?'} ${duration.toFixed(1)} ms at +${(at - sent).toFixed(0)}`).join(', ') || 'none';
+      say(`    write at +${((sent - (writeTimes[0] ?? sent)) / 1000).toFixed(2)} s: API frames +${frames?.[0].toFixed(1) ?? '?'} to +${frames?.[1].toFixed(1) ?? '?'} ms; received +${first.toFixed(1)} to +${last.toFixed(1)} ms; subscriber-process GC: ${gcText}`);
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
