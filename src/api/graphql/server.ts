@@ -210,6 +210,9 @@ export async function startGraphql(options: GraphqlServerOptions): Promise<Runni
         try {
           const identity = await authenticate(options.authenticator, authorization);
           if (identity === null) return false;
+          // Closed while the token was looked up: onClose may have run already
+          // and would never stop the recheck set up below.
+          if (extra.socket.readyState !== extra.socket.OPEN) return false;
           extra.cluster = resolveCluster(identity, explicitCluster);
           extra.identity = identity;
           extra.controller = new AbortController();

@@ -78,7 +78,10 @@ class WatchIterator implements AsyncIterableIterator<Payload>, PollableSource<Pa
   }
 
   private started(): Promise<Watch> {
-    this.starting ??= this.start().then((watch) => {
+    // start() may throw before it returns a promise (an endpoint without an
+    // ObjectService): that is a failure to start like any other, not the
+    // caller's exception (the direct delivery starts it from its constructor).
+    this.starting ??= new Promise<Watch>((resolve) => resolve(this.start())).then((watch) => {
       this.watch = watch;
       if (this.finished) watch.close();
       else if (this.listener !== undefined) watch.onReadable(this.listener);
@@ -178,7 +181,9 @@ function subscribeTo(ctx: GraphqlContext, ref: () => ResourceRef, args: WatchArg
   return new WatchIterator(() => objectsOf(ctx).watch(ref(), namespace, options), namespace, ctx.signal);
 }
 
-function eventOf(payload: Payload, ref: ResourceRef, ctx: GraphqlContext): unknown {
+// The resource is looked up only for a delivered event: a failure payload may
+// be that lookup's own failure (no ObjectService), and must keep its reason.
+function eventOf(payload: Payload, refOf: () => ResourceRef, ctx: GraphqlContext): unknown {
   if ('error' in payload) {
     const apiError = toApiError(payload.error);
     if (apiError.code >= 500) ctx.log.error({ err: payload.error }, 'watch failed');
@@ -187,6 +192,7 @@ function eventOf(payload: Payload, ref: ResourceRef, ctx: GraphqlContext): unkno
   // Each event resolves its relationship fields against fresh reads.
   resetLoaders(ctx);
   const { type, object } = payload.event;
+  const ref = refOf();
   const served: KubeObject = { ...object, apiVersion: apiVersionOf(ref.resource.group, ref.resource.version), kind: ref.resource.kind };
   return { type, object: served, resourceVersion: object.metadata.resourceVersion ?? '' };
 }
@@ -195,7 +201,7 @@ function typedWatch(apiVersion: string, kind: string): { subscribe: unknown; res
   const refOf = (ctx: GraphqlContext): ResourceRef => objectsOf(ctx).resourceForKind(ctx.cluster, apiVersion, kind);
   return {
     subscribe: (_: unknown, args: WatchArgs, ctx: GraphqlContext) => subscribeTo(ctx, () => refOf(ctx), args),
-    resolve: (payload: Payload, _: unknown, ctx: GraphqlContext) => eventOf(payload, refOf(ctx), ctx),
+    resolve: (payload: Payload, _: unknown, ctx: GraphqlContext) => eventOf(payload, () => refOf(ctx), ctx),
   };
 }
 
@@ -214,7 +220,7 @@ export const subscriptions: GraphqlModule = {
           }
           return subscribeTo(ctx, () => ref, args);
         },
-        resolve: (payload: Payload, args: { apiVersion: string; kind: string }, ctx: GraphqlContext) => eventOf(payload, objectsOf(ctx).resourceForKind(ctx.cluster, args.apiVersion, args.kind), ctx),
+        resolve: (payload: Payload, args: { apiVersion: string; kind: string }, ctx: GraphqlContext) => eventOf(payload, () => objectsOf(ctx).resourceForKind(ctx.cluster, args.apiVersion, args.kind), ctx),
       },
       pods: typedWatch('v1', 'Pod'),
       deployments: typedWatch('apps/v1', 'Deployment'),
