@@ -83,7 +83,7 @@ describe('GraphQL subscription lifecycle', () => {
   it('does not recheck the token of a socket that closed while its connection_init was being authenticated', async () => {
     const token = await issueToken(t.api.prisma, { cluster: t.cluster, kind: 'admin', username: 'quick-leaver', groups: ADMIN_GROUPS });
     const hash = hashToken(token);
-    slowMs = 300;
+    slowMs = 500;
     try {
       const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
       await new Promise<void>((resolve, reject) => {
@@ -92,15 +92,16 @@ describe('GraphQL subscription lifecycle', () => {
       });
       socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
       // Gone while the server is still looking the token up.
-      await new Promise((r) => setTimeout(r, 50));
+      const deadline = Date.now() + 5000;
+      while (reads.get(hash) === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       assert.equal(reads.get(hash), 1, 'the lookup is under way');
       socket.terminate();
       await new Promise((r) => setTimeout(r, 50));
     } finally {
       slowMs = 0;
     }
-    // The lookup ends (300 ms), then several recheck periods pass.
-    await new Promise((r) => setTimeout(r, 300 + 10 * RECHECK_MS));
+    // The lookup ends (500 ms), then several recheck periods pass.
+    await new Promise((r) => setTimeout(r, 500 + 10 * RECHECK_MS));
     assert.equal(reads.get(hash), 1, 'no recheck for a socket that is gone');
   });
 });
