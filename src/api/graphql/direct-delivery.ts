@@ -46,6 +46,9 @@ function jsonOf(result: ExecutionResult): string {
 
 type Handed = IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>>;
 
+/** Direct writes in one turn of the event loop before a subscription yields (a change is one per subscriber). */
+const DIRECT_WRITES_PER_TURN = 256;
+
 /**
  * The iterator graphql-ws drives for one subscription, with a fast lane:
  * while graphql-ws waits in next(), each change is resolved and written to
@@ -114,6 +117,7 @@ export class DirectDelivery<P> implements AsyncIterableIterator<ExecutionResult>
     // Re-entered when a poll ends the watch (its listener fires again).
     if (this.draining) return;
     this.draining = true;
+    let written = 0;
     try {
       while (this.parked !== undefined) {
         let item: IteratorResult<P> | undefined;
@@ -127,20 +131,46 @@ export class DirectDelivery<P> implements AsyncIterableIterator<ExecutionResult>
           }
           result = this.resolve(item.value);
         } catch (err) {
-          this.hand(Promise.reject(err instanceof Error ? err : new Error(String(err))));
+          this.fail(err);
           return;
         }
         if (isPromise(result)) {
-          this.hand(result.then((value) => ({ done: false, value })));
+          this.hand(
+            result.then(
+              (value) => ({ done: false, value }),
+              (err: unknown) => {
+                this.release();
+                throw err;
+              },
+            ),
+          );
           return;
         }
         if (result.errors !== undefined || !this.sink.next(jsonOf(result))) {
           this.hand({ done: false, value: result });
           return;
         }
+        // A long backlog (a large initial list) is written in slices, so one
+        // subscription cannot hold the event loop for all of it.
+        if (++written >= DIRECT_WRITES_PER_TURN) {
+          setImmediate(() => this.drain());
+          return;
+        }
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  private fail(err: unknown): void {
+    this.hand(Promise.reject(err instanceof Error ? err : new Error(String(err))));
+    this.release();
+  }
+
+  // graphql-ws ends an operation whose iterator rejects without returning
+  // the iterator: the watch is released here instead of at the socket's close.
+  private release(): void {
+    this.closed = true;
+    this.source.return?.().catch(() => undefined);
   }
 }

@@ -70,7 +70,9 @@ class WatchIterator implements AsyncIterableIterator<Payload>, PollableSource<Pa
     private readonly signal: AbortSignal,
   ) {
     // The signal lives as long as the socket, which may run many subscriptions.
-    signal.addEventListener('abort', this.onAbort, { once: true });
+    // One aborted already (revoked between subscribe and here) fires no more.
+    if (signal.aborted) this.finished = true;
+    else signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
   [Symbol.asyncIterator](): this {

@@ -10,6 +10,8 @@ interface Change {
   /** The resolver answers through a promise (as relationship fields do). */
   slow?: boolean;
   fail?: boolean;
+  /** The source itself fails when this change is taken. */
+  broken?: boolean;
 }
 
 // A subscription whose source can be polled, as the watch iterator can:
@@ -36,6 +38,7 @@ function harness() {
             },
             poll: () => {
               const change = queue.shift();
+              if (change?.broken) throw new Error('the source broke');
               if (change !== undefined) return { done: false, value: change };
               return ended ? { done: true, value: undefined } : undefined;
             },
@@ -78,6 +81,11 @@ function harness() {
         queue.push(change);
         listener?.();
       }
+    },
+    /** Buffers changes and tells the listener once, as a large initial list arrives. */
+    backlog(...changes: Change[]) {
+      queue.push(...changes);
+      listener?.();
     },
     end() {
       ended = true;
@@ -139,6 +147,29 @@ describe('direct delivery of subscription results', () => {
     assert.deepEqual(h.written, ['c'], 'c waited in the source until graphql-ws had sent b');
     await stream.return?.();
     await next;
+  });
+
+  it('writes a long backlog in slices across turns of the event loop, in order', async () => {
+    const h = harness();
+    const stream = await h.subscribe();
+    const waiting = stream.next();
+    h.backlog(...Array.from({ length: 600 }, (_, i) => ({ name: `n${i}` })));
+    assert.ok(h.written.length < 600, `all ${h.written.length} written in one turn`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(h.written, Array.from({ length: 600 }, (_, i) => `n${i}`));
+    await stream.return?.();
+    await waiting;
+  });
+
+  it('a failing source fails the stream once and is released (graphql-ws does not return a failed iterator)', async () => {
+    const h = harness();
+    const stream = await h.subscribe();
+    const waiting = stream.next();
+    h.push({ name: 'a' }, { name: 'b', broken: true });
+    await assert.rejects(waiting, /the source broke/);
+    assert.deepEqual(h.written, ['a']);
+    assert.ok(h.returned, 'the source was returned');
+    assert.deepEqual(await stream.next(), { done: true, value: undefined });
   });
 
   it('after return() writes nothing more', async () => {
