@@ -81,6 +81,8 @@ export class TokenAuthenticator {
   }
 
   private async read(hash: string): Promise<Identity | null> {
+    // The answer is as old as the read's start: its cache time counts from there.
+    const started = Date.now();
     const row = await this.prisma.token.findUnique({ where: { tokenHash: hash } });
     const now = Date.now();
     let identity: Identity | null = null;
@@ -88,7 +90,7 @@ export class TokenAuthenticator {
       identity = { cluster: row.cluster, username: row.username, groups: row.groups, kind: row.kind as TokenKind };
     }
     if (this.cache.size >= this.maxEntries) this.cache.clear();
-    this.cache.set(hash, { identity, until: now + this.cacheMs });
+    this.cache.set(hash, { identity, until: started + this.cacheMs });
     return identity;
   }
 }
