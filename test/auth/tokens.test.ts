@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
 import { hashToken, issueToken, TokenAuthenticator } from '../../src/auth/tokens.js';
 import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
+import { countTokenReads } from '../helpers/token-reads.js';
 import { isolatedEnv, runKubeql } from '../helpers/cli.js';
 
 describe('bearer tokens', () => {
@@ -36,23 +37,15 @@ describe('bearer tokens', () => {
   it('looked up by many callers at once (sockets rechecking together), cost one database read', async () => {
     const cluster = uniqueClusterName();
     const token = await issueToken(prisma, { cluster, kind: 'admin', username: 'many', groups: [] });
-    let reads = 0;
-    const counting = {
-      token: {
-        findUnique: (args: Parameters<PrismaClient['token']['findUnique']>[0]) => {
-          reads += 1;
-          return prisma.token.findUnique(args);
-        },
-      },
-    } as unknown as PrismaClient;
+    const counted = countTokenReads(prisma);
     // No caching of answers: only the sharing of a read under way is tested.
-    const auth = new TokenAuthenticator(counting, 0);
+    const auth = new TokenAuthenticator(counted.prisma, 0);
     const identities = await Promise.all(Array.from({ length: 200 }, () => auth.authenticate(token)));
-    assert.equal(reads, 1);
+    assert.equal(counted.reads(), 1);
     for (const identity of identities) assert.equal(identity?.username, 'many');
     // A lookup after the read finished reads again (nothing is cached here).
     await auth.authenticate(token);
-    assert.equal(reads, 2);
+    assert.equal(counted.reads(), 2);
   });
 
   it('kubeql token create prints a bootstrap token for the cluster', async () => {

@@ -1,3 +1,10 @@
+import type { TokenAuthenticator } from '../../../src/auth/tokens.js';
+import { startGraphql } from '../../../src/api/graphql/server.js';
+import { createGraphqlSchema } from '../../../src/api/graphql/schema.js';
+import { DualProtocolServer } from '../../../src/api/http/dual-protocol.js';
+import { createApiServer } from '../../../src/api/server.js';
+import { listen } from '../../../src/infra/ports.js';
+import { silentLogger } from '../../../src/log.js';
 import type { ObjectService } from '../../../src/objects/service.js';
 import type { KubeObject } from '../../../src/store/types.js';
 
@@ -73,3 +80,37 @@ export const event = (about: KubeObject, reason: string, message: string): KubeO
   count: 1,
   source: { component: 'test' },
 });
+
+export interface GraphqlEndpoint {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A GraphQL endpoint of its own, on a free loopback port, with the
+ * authenticator and token recheck a test chooses (the test API's endpoint
+ * has production's), over `objects` when given.
+ */
+export async function startGraphqlEndpoint(options: { authenticator: TokenAuthenticator; tokenRecheckMs: number; objects?: ObjectService }): Promise<GraphqlEndpoint> {
+  const log = silentLogger();
+  const { handler, router } = createApiServer({ authenticator: options.authenticator, log });
+  const server = new DualProtocolServer(handler, undefined);
+  const graphql = await startGraphql({
+    schema: createGraphqlSchema(),
+    router,
+    onUpgrade: (l) => server.onUpgrade(l),
+    authenticator: options.authenticator,
+    log,
+    development: false,
+    tokenRecheckMs: options.tokenRecheckMs,
+    ...(options.objects ? { objects: options.objects } : {}),
+  });
+  const port = await listen(server.listener, '127.0.0.1', 0);
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    async stop() {
+      await server.close(100);
+      await graphql.stop();
+    },
+  };
+}

@@ -4,14 +4,8 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestApi, type TestApi } from '../../helpers/api.js';
 import { ADMIN_GROUPS, TokenAuthenticator, issueToken } from '../../../src/auth/tokens.js';
-import type { PrismaClient } from '../../../src/db/prisma.js';
-import { createApiServer } from '../../../src/api/server.js';
-import { DualProtocolServer } from '../../../src/api/http/dual-protocol.js';
-import { startGraphql, type RunningGraphql } from '../../../src/api/graphql/server.js';
-import { createGraphqlSchema } from '../../../src/api/graphql/schema.js';
-import { listen } from '../../../src/infra/ports.js';
-import { silentLogger } from '../../../src/log.js';
-import { createObject, namespace } from './fixtures.js';
+import { countTokenReads, type CountedTokenReads } from '../../helpers/token-reads.js';
+import { createObject, namespace, startGraphqlEndpoint, type GraphqlEndpoint } from './fixtures.js';
 
 // Short cache and recheck so revocation shows within a second; production
 // uses the authenticator's 10 s cache and a 5 s recheck.
@@ -81,36 +75,21 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 
 describe('GraphQL subscriptions recheck their token', () => {
   let t: TestApi;
-  let server: DualProtocolServer;
-  let graphql: RunningGraphql;
+  let endpoint: GraphqlEndpoint;
   let url: string;
-  let tokenReads = 0;
+  let counted: CountedTokenReads;
 
   before(async () => {
     t = await startTestApi();
     await createObject(t.api.objects, t.cluster, namespace('watched'));
     // A second GraphQL endpoint over the same store, with a short token cache,
     // and a count of the authenticator's database reads.
-    const prisma = t.api.prisma;
-    const counting = {
-      token: {
-        findUnique: (args: Parameters<PrismaClient['token']['findUnique']>[0]) => {
-          tokenReads += 1;
-          return prisma.token.findUnique(args);
-        },
-      },
-    } as unknown as PrismaClient;
-    const authenticator = new TokenAuthenticator(counting, CACHE_MS);
-    const log = silentLogger();
-    const { handler, router } = createApiServer({ authenticator, log });
-    server = new DualProtocolServer(handler, undefined);
-    graphql = await startGraphql({ schema: createGraphqlSchema(), router, onUpgrade: (l) => server.onUpgrade(l), authenticator, log, development: false, objects: t.api.objects, tokenRecheckMs: RECHECK_MS });
-    const port = await listen(server.listener, '127.0.0.1', 0);
-    url = `http://127.0.0.1:${port}/graphql`;
+    counted = countTokenReads(t.api.prisma);
+    endpoint = await startGraphqlEndpoint({ authenticator: new TokenAuthenticator(counted.prisma, CACHE_MS), tokenRecheckMs: RECHECK_MS, objects: t.api.objects });
+    url = endpoint.url;
   });
   after(async () => {
-    await server.close(100);
-    await graphql.stop();
+    await endpoint.stop();
     await t.stop();
   });
 
@@ -154,13 +133,13 @@ describe('GraphQL subscriptions recheck their token', () => {
     const sub = watchWith(url, t.token, 'watched');
     await until(() => sub.outcome.nexts.length >= 2, 5000, 'initial objects');
     const seen = sub.outcome.nexts.length;
-    const readsBefore = tokenReads;
+    const readsBefore = counted.reads();
     const started = Date.now();
     const events = 40;
     for (let i = 0; i < events; i++) await createObject(t.api.objects, t.cluster, configMap(`burst-${i}`));
     await until(() => sub.outcome.nexts.length >= seen + events, 10_000, 'burst delivered');
     const elapsed = Date.now() - started;
-    const reads = tokenReads - readsBefore;
+    const reads = counted.reads() - readsBefore;
     // One read per recheck period at most (plus one in flight), however many events arrive.
     assert.ok(reads <= Math.ceil(elapsed / RECHECK_MS) + 1, `${reads} token reads in ${elapsed} ms for ${events} events`);
     await sub.client.dispose();
