@@ -462,13 +462,17 @@ export class ObjectService {
           const r = ref(group, version, resource);
           if (r === undefined) return;
           const namespace = object.metadata.namespace ?? '';
-          if ((await this.store.get(this.key(r, namespace, object.metadata.name ?? ''))) !== null) return;
-          await admitted('CREATE', r, object);
+          const key = this.key(r, namespace, object.metadata.name ?? '');
+          if ((await this.store.get(key)) !== null) return;
           try {
+            await admitted('CREATE', r, object);
             await this.store.create(this.collection(r, namespace), object);
           } catch (err) {
-            // Another replica created it first.
-            if ((err as { reason?: string }).reason !== 'AlreadyExists') throw err;
+            // Another replica created it since the read. The refusal may be
+            // AlreadyExists, or what admission or the store saw first (the
+            // kubernetes Service's address is taken).
+            if ((err as { reason?: string }).reason === 'AlreadyExists' || (await this.store.get(key)) !== null) return;
+            throw err;
           }
         },
         get: async (group, version, resource, namespace, name) => {
