@@ -122,6 +122,7 @@ export class DirectDelivery<P> implements AsyncIterableIterator<ExecutionResult>
       while (this.parked !== undefined) {
         let item: IteratorResult<P> | undefined;
         let result: Maybe<ExecutionResult>;
+        let sent = false;
         try {
           item = this.source.poll();
           if (item === undefined) return;
@@ -130,6 +131,9 @@ export class DirectDelivery<P> implements AsyncIterableIterator<ExecutionResult>
             return;
           }
           result = this.resolve(item.value);
+          // Inside the try: this runs from the hub's offer, which would drop a
+          // listener that throws and leave the subscription silent.
+          if (!isPromise(result) && result.errors === undefined) sent = this.sink.next(jsonOf(result));
         } catch (err) {
           this.fail(err);
           return;
@@ -146,7 +150,7 @@ export class DirectDelivery<P> implements AsyncIterableIterator<ExecutionResult>
           );
           return;
         }
-        if (result.errors !== undefined || !this.sink.next(jsonOf(result))) {
+        if (!sent) {
           this.hand({ done: false, value: result });
           return;
         }

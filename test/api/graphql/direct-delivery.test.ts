@@ -56,8 +56,10 @@ function harness() {
   });
   const written: string[] = [];
   let accepting = true;
+  let broken = false;
   const sink: DirectSink = {
     next(payloadJson) {
+      if (broken) throw new Error('the socket broke');
       if (!accepting) return false;
       written.push((JSON.parse(payloadJson) as ExecutionResult<{ changed: string }>).data?.changed ?? '?');
       return true;
@@ -70,6 +72,9 @@ function harness() {
     },
     refuse(refusing: boolean) {
       accepting = !refusing;
+    },
+    breakSink() {
+      broken = true;
     },
     async subscribe(): Promise<AsyncIterableIterator<ExecutionResult>> {
       const result = await subscribeShared({ schema, document: parse('subscription { changed }'), contextValue: {} }, undefined, sink);
@@ -170,6 +175,16 @@ describe('direct delivery of subscription results', () => {
     assert.deepEqual(h.written, ['a']);
     assert.ok(h.returned, 'the source was returned');
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
+  });
+
+  it('a write that throws fails the stream instead of escaping into the offer, and releases the source', async () => {
+    const h = harness();
+    const stream = await h.subscribe();
+    const waiting = stream.next();
+    h.breakSink();
+    assert.doesNotThrow(() => h.push({ name: 'a' }), 'the offer is not disturbed');
+    await assert.rejects(waiting, /the socket broke/);
+    assert.ok(h.returned, 'the source was returned');
   });
 
   it('after return() writes nothing more', async () => {
