@@ -5,6 +5,7 @@ import { GET_OBJECT, inline, READ_CURRENT, WRITE_BATCH } from '../../src/store/s
 import { currentPageSql, parseSelectors } from '../../src/store/list.js';
 import { SqlParams } from '../../src/store/selector-sql.js';
 import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
+import { insertPods, pagesRead, shadowStoreTables } from './plan-helpers.js';
 
 // Lookups read only what they ask for, whatever the planner believes about
 // the table. The statements run against this session's own temporary copies
@@ -18,49 +19,16 @@ const OBJECTS = 10_000;
 const SMALL = 300;
 const ready = (async () => {
   await client.connect();
-  for (const table of ['objects', 'change_log', 'cluster_revisions']) {
-    await client.query(`CREATE TEMP TABLE ${table} (LIKE public.${table} INCLUDING ALL)`);
-  }
-  await client.query('ALTER TABLE objects SET (toast_tuple_target = 8160)');
-  const insert = (namespace: string, prefix: string, from: number, count: number): Promise<unknown> =>
-    client.query(
-      `INSERT INTO objects (cluster, api_group, resource, namespace, name, uid, resource_version, generation, labels, object, creation_timestamp)
-       SELECT $1, '', 'pods', $2, $3 || i, gen_random_uuid(), $4 + i, 1, '{"app":"a"}',
-              jsonb_build_object('metadata', jsonb_build_object('name', $3 || i, 'resourceVersion', ($4 + i)::text), 'spec', jsonb_build_object('padding', repeat(md5(i::text), 30))),
-              now()
-       FROM generate_series(1, $5::int) AS i`,
-      [cluster, namespace, prefix, from, count],
-    );
-  await insert('default', 'p-', 0, OBJECTS);
+  await shadowStoreTables(client);
+  await insertPods(client, cluster, 'default', 'p-', 0, OBJECTS);
   // A small namespace beside the large one, for the list.
-  await insert('small', 's-', OBJECTS, SMALL);
+  await insertPods(client, cluster, 'small', 's-', OBJECTS, SMALL);
   await client.query(`INSERT INTO cluster_revisions (cluster, rv) VALUES ($1, ${OBJECTS + SMALL})`, [cluster]);
 })();
 after(() => client.end());
 
-interface PlanNode {
-  'Shared Hit Blocks'?: number;
-  'Shared Read Blocks'?: number;
-  'Local Hit Blocks'?: number;
-  'Local Read Blocks'?: number;
-  'Node Type': string;
-  Plans?: PlanNode[];
-}
-
-/** Buffers a statement touched when run, with the plan's node types (for the failure message). */
-async function buffersOf(sql: string): Promise<{ blocks: number; nodes: string[] }> {
-  const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
-  const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
-  assert.ok(plan, 'EXPLAIN returned a plan');
-  const nodes: string[] = [];
-  const walk = (node: PlanNode): void => {
-    nodes.push(node['Node Type']);
-    node.Plans?.forEach(walk);
-  };
-  walk(plan);
-  const blocks = (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0) + (plan['Local Hit Blocks'] ?? 0) + (plan['Local Read Blocks'] ?? 0);
-  return { blocks, nodes };
-}
+/** Pages a statement touched when run, with the plan's nodes. */
+const buffersOf = (sql: string): Promise<{ blocks: number; nodes: string[] }> => pagesRead(client, sql);
 
 const key = (name: string): { g: string; r: string; ns: string; n: string } => ({ g: '', r: 'pods', ns: 'default', n: name });
 // Four stored objects and four new names, as a mixed batch has.
