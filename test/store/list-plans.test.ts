@@ -5,7 +5,7 @@ import { currentPageSql, parseSelectors } from '../../src/store/list.js';
 import { SqlParams } from '../../src/store/selector-sql.js';
 import type { CollectionKey } from '../../src/store/types.js';
 import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
-import { insertPods, pagesRead, shadowStoreTables } from './plan-helpers.js';
+import { loadLargeCluster, pagesRead } from './plan-helpers.js';
 
 // Selector lists on a cluster whose statistics are current. The statements
 // run against this session's own temporary copies of the store's tables,
@@ -16,14 +16,7 @@ const client = new pg.Client({ connectionString: testDatabaseUrl() });
 const cluster = uniqueClusterName('list-plan');
 const OBJECTS = 10_000;
 const SMALL = 300;
-const ready = (async () => {
-  await client.connect();
-  await shadowStoreTables(client);
-  await insertPods(client, cluster, 'default', 'p-', 0, OBJECTS);
-  await insertPods(client, cluster, 'small', 's-', OBJECTS, SMALL);
-  await client.query(`INSERT INTO cluster_revisions (cluster, rv) VALUES ($1, ${OBJECTS + SMALL})`, [cluster]);
-  await client.query('ANALYZE objects');
-})();
+const ready = loadLargeCluster(client, cluster, { large: OBJECTS, small: SMALL, analyse: true });
 after(() => client.end());
 
 /** Pages the list touched, its plan, and how many objects it returned. */

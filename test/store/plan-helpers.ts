@@ -31,6 +31,20 @@ export function insertPods(client: pg.Client, cluster: string, namespace: string
   );
 }
 
+/**
+ * Connects, shadows the store's tables and loads one cluster: `large` pods
+ * in namespace default (p-1..), `small` in namespace small (s-1..), and the
+ * cluster's revision. With `analyse`, the copy of objects gets statistics.
+ */
+export async function loadLargeCluster(client: pg.Client, cluster: string, counts: { large: number; small: number; analyse: boolean }): Promise<void> {
+  await client.connect();
+  await shadowStoreTables(client);
+  await insertPods(client, cluster, 'default', 'p-', 0, counts.large);
+  await insertPods(client, cluster, 'small', 's-', counts.large, counts.small);
+  await client.query(`INSERT INTO cluster_revisions (cluster, rv) VALUES ($1, ${counts.large + counts.small})`, [cluster]);
+  if (counts.analyse) await client.query('ANALYZE objects');
+}
+
 interface PlanNode {
   'Shared Hit Blocks'?: number;
   'Shared Read Blocks'?: number;

@@ -5,7 +5,7 @@ import { GET_OBJECT, inline, READ_CURRENT, WRITE_BATCH } from '../../src/store/s
 import { currentPageSql, parseSelectors } from '../../src/store/list.js';
 import { SqlParams } from '../../src/store/selector-sql.js';
 import { testDatabaseUrl, uniqueClusterName } from '../helpers/env.js';
-import { insertPods, pagesRead, shadowStoreTables } from './plan-helpers.js';
+import { loadLargeCluster, pagesRead } from './plan-helpers.js';
 
 // Lookups read only what they ask for, whatever the planner believes about
 // the table. The statements run against this session's own temporary copies
@@ -17,14 +17,8 @@ const client = new pg.Client({ connectionString: testDatabaseUrl() });
 const cluster = uniqueClusterName('batch-plan');
 const OBJECTS = 10_000;
 const SMALL = 300;
-const ready = (async () => {
-  await client.connect();
-  await shadowStoreTables(client);
-  await insertPods(client, cluster, 'default', 'p-', 0, OBJECTS);
-  // A small namespace beside the large one, for the list.
-  await insertPods(client, cluster, 'small', 's-', OBJECTS, SMALL);
-  await client.query(`INSERT INTO cluster_revisions (cluster, rv) VALUES ($1, ${OBJECTS + SMALL})`, [cluster]);
-})();
+// A small namespace beside the large one, for the list.
+const ready = loadLargeCluster(client, cluster, { large: OBJECTS, small: SMALL, analyse: false });
 after(() => client.end());
 
 /** Pages a statement touched when run, with the plan's nodes. */
