@@ -25,9 +25,10 @@ export interface DirectSink {
   next(payloadJson: string): boolean;
 }
 
-type Maybe<T> = T | Promise<T>;
+/** A value, or the promise of one (what graphql-js's execute returns). */
+export type Maybe<T> = T | Promise<T>;
 
-function isPromise<T>(value: Maybe<T>): value is Promise<T> {
+export function isPromise<T>(value: Maybe<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 

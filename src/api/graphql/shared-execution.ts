@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Identity } from '../../auth/tokens.js';
-import { DirectDelivery, isPollable, type DirectSink } from './direct-delivery.js';
+import { DirectDelivery, isPollable, isPromise, type DirectSink, type Maybe } from './direct-delivery.js';
 
 /**
  * What a subscription payload may carry so that subscribers with the same
@@ -66,12 +66,6 @@ class ResultCache {
 }
 
 const cache = new ResultCache();
-
-type Maybe<T> = T | Promise<T>;
-
-function isPromise<T>(value: Maybe<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
 
 // Synchronous when the result is known: a burst of 1,000 deliveries of one
 // change then costs one execution and no extra promise per subscriber.
