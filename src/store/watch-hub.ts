@@ -87,10 +87,14 @@ export class WatchHub {
     let rv = feed.cursor;
     for (const { key, type, object, prev } of changes) {
       rv += 1;
-      const change: LoggedChange = { cluster, rv, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name, type, object, prev };
-      feed.cursor = rv;
-      for (const watcher of feed.watchers) watcher.offer(change);
+      this.offer(feed, { cluster, rv, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name, type, object, prev });
     }
+  }
+
+  /** The feed's next change, in order, to every watcher of its cluster. */
+  private offer(feed: Feed, change: LoggedChange): void {
+    feed.cursor = change.rv;
+    for (const watcher of feed.watchers) watcher.offer(change);
   }
 
   /** Watchers currently registered, over all clusters. */
@@ -292,8 +296,7 @@ export class WatchHub {
     for (const change of page.changes) {
       // Already offered from memory (committed()) while this read was under way.
       if (change.rv <= feed.cursor) continue;
-      feed.cursor = change.rv;
-      for (const watcher of feed.watchers) watcher.offer(change);
+      this.offer(feed, change);
     }
     // Rows of resources nobody here watches were read past too.
     if (page.lastRv > feed.cursor) feed.cursor = page.lastRv;
