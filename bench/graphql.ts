@@ -202,24 +202,18 @@ interface Span {
 
 /** BENCH_DIAG=1: times every store list the API makes (on this process's performance clock). */
 function traceLists(objects: ObjectService, spans: Span[]): void {
+  const timed = async <T>(what: string, read: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await read();
+    } finally {
+      spans.push({ start, duration: performance.now() - start, what });
+    }
+  };
   const list = objects.list.bind(objects);
-  objects.list = async (ref, namespace, options) => {
-    const start = performance.now();
-    try {
-      return await list(ref, namespace, options);
-    } finally {
-      spans.push({ start, duration: performance.now() - start, what: `${ref.resource.resource}/${namespace}` });
-    }
-  };
+  objects.list = (ref, namespace, options) => timed(`${ref.resource.resource}/${namespace}`, () => list(ref, namespace, options));
   const listJson = objects.listJson.bind(objects);
-  objects.listJson = async (ref, namespace, options) => {
-    const start = performance.now();
-    try {
-      return await listJson(ref, namespace, options);
-    } finally {
-      spans.push({ start, duration: performance.now() - start, what: `${ref.resource.resource}/${namespace} (text)` });
-    }
-  };
+  objects.listJson = (ref, namespace, options) => timed(`${ref.resource.resource}/${namespace} (text)`, () => listJson(ref, namespace, options));
 }
 
 function gcSummary(gcs: readonly PerformanceEntry[]): string {
